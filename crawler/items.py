@@ -1,0 +1,81 @@
+"""Items the spider yields; the store pipeline turns each into rows.
+
+Dataclass items (Scrapy's item adapters handle them) keep the facts typed. Each item maps
+onto one store table plus its child rows (a page's links and list entries).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class LinkRow:
+    url: str
+    text: str = ""
+    hidden: bool = False
+    context: str = "a"        # a | comment | script | next
+    block: str = ""
+    internal: bool = True
+
+
+@dataclass
+class EntryRow:
+    position: int
+    title: str
+    url: str
+    date: date | None = None
+    date_source: str | None = None
+    raw_date: str | None = None
+
+
+@dataclass
+class PageItem:
+    url: str
+    final_url: str
+    status: int | None
+    fetched_at: datetime
+    content_type: str | None = None
+    response_ms: int | None = None
+    bytes: int | None = None
+    depth: int | None = None
+    encoding: str | None = None
+    title: str | None = None
+    kind: str = "other"
+    published: date | None = None
+    published_source: str | None = None
+    published_raw: str | None = None
+    rejected_dates: list[dict] = field(default_factory=list)
+    column_name: str | None = None
+    column_name_source: str | None = None
+    list_shape: str | None = None
+    list_placeholder: bool | None = None
+    list_total: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    site_code: str | None = None
+    icp: str | None = None
+    police: str | None = None
+    text: str | None = None
+    error: str | None = None
+    links: list[LinkRow] = field(default_factory=list)
+    entries: list[EntryRow] = field(default_factory=list)
+
+
+@dataclass
+class AttachmentItem:
+    url: str
+    status: int | None
+    fetched_at: datetime
+    content_type: str | None = None
+    ext: str | None = None
+    bytes: int | None = None
+    text: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class LogItem:
+    """A problem worth keeping with the run (unreachable page, unparsable attachment …)."""
+    level: str
+    url: str | None
+    message: str

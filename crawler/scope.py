@@ -1,0 +1,97 @@
+"""Which section a URL belongs to, by configuration alone.
+
+A site in the config is a *section*: start URLs, allowed hosts and optional path prefixes
+(scope). Three facts follow from the config without looking at any page:
+
+* the **owner by scope** of a URL: the section with the longest matching scope prefix;
+* the **start pages** of each section (owned by it even without a scope);
+* the **home section** of a host: the section without a scope whose start page has the
+  shortest path there (typically the portal). It alone may follow the host's shared
+  navigation when pages are attributed (see crawler.attribution).
+
+Everything else (Hanweb `/col/…` pages, articles) is attributed by provenance after the crawl.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from w3lib.url import safe_url_string
+
+from govaudit.config import Config
+
+ATTACHMENT_EXTS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et")
+SKIP_EXTS = ("jpg", "jpeg", "png", "gif", "bmp", "svg", "webp", "ico", "css", "js", "mp4", "mp3", "avi", "flv",
+             "swf", "zip", "rar", "7z", "exe", "apk", "woff", "woff2", "ttf", "eot", "xml", "json", "txt")
+
+
+def normalize_url(url: str) -> str:
+    """The URL as Scrapy will request it: percent-encoded, fragment removed, host lower-cased."""
+    url = safe_url_string(url.split("#", 1)[0].strip())
+    parts = urlsplit(url)
+    netloc = parts.netloc.lower()
+    if (parts.scheme, netloc.rsplit(":", 1)[-1]) in (("http", "80"), ("https", "443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    return parts._replace(netloc=netloc).geturl()
+
+
+def netloc(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def extension(url: str) -> str:
+    path = urlsplit(url).path
+    tail = path.rsplit("/", 1)[-1]
+    return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+
+
+@dataclass
+class Scope:
+    config: Config
+    hosts: set[str] = field(default_factory=set)
+    starts: dict[str, str] = field(default_factory=dict)          # normalized start URL -> site id
+    home: dict[str, str] = field(default_factory=dict)            # host -> home site id
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Scope":
+        scope = cls(config)
+        candidates: dict[str, list[tuple[int, str]]] = {}
+        for site in config.sites:
+            scope.hosts.update(site.allowed_hosts)
+            for url in site.start_urls:
+                norm = normalize_url(url)
+                scope.starts.setdefault(norm, site.id)
+                if not site.scope:
+                    candidates.setdefault(netloc(norm), []).append((len(urlsplit(norm).path), site.id))
+        scope.home = {host: min(options)[1] for host, options in candidates.items()}
+        return scope
+
+    def is_internal(self, url: str) -> bool:
+        return netloc(url) in self.hosts
+
+    def scope_owner(self, url: str) -> str | None:
+        """The section whose scope prefix matches `url` most specifically, or None."""
+        best, owner = 0, None
+        for site in self.config.sites:
+            length = site.owns_path(url)
+            if length > best:
+                best, owner = length, site.id
+        return owner
+
+    def owner(self, url: str) -> str | None:
+        """Owner by configuration: a start page, else the longest scope prefix."""
+        return self.starts.get(url) or self.scope_owner(url)
+
+    def home_of(self, url: str) -> str | None:
+        return self.home.get(netloc(url))
+
+    def reference_roots(self) -> list[str]:
+        """Host roots to fetch as template references: hosts where sections share the host by scope."""
+        scoped_hosts = {h for site in self.config.sites if site.scope for h in site.allowed_hosts}
+        roots = []
+        for url in self.starts:
+            host = netloc(url)
+            if host in scoped_hosts:
+                roots.append(f"{urlsplit(url).scheme}://{host}/")
+                scoped_hosts.discard(host)
+        return roots

@@ -1,0 +1,230 @@
+"""The one generic spider: crawls every configured section and yields the facts of each page.
+
+It decides only *what to fetch*: start pages, links on the configured hosts, column
+pagination (Hanweb dataproxy, TRS index_N, 下一页, …) and attachments. What a page *is* comes
+from the extractors; which section it *belongs to* is settled after the crawl from the link
+graph (crawler.attribution), so the order pages arrive in never changes the result.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+
+from crawler.extract.attachments import AttachmentError, extract_attachment_text
+from crawler.extract.model import PageFacts
+from crawler.extract.page import extract_page
+from crawler.items import AttachmentItem, EntryRow, LinkRow, LogItem, PageItem
+from crawler.scope import ATTACHMENT_EXTS, SKIP_EXTS, Scope, extension, normalize_url
+from govaudit.config import Config, load_config
+
+logger = logging.getLogger(__name__)
+BEIJING = timezone(timedelta(hours=8))
+_TEXTUAL = ("text/", "application/xhtml", "application/xml", "text/xml")
+
+
+def reference_date(response: Response) -> date:
+    """'Now' for relative dates (3天前): the server's Date header, else our clock, in Beijing time."""
+    header = response.headers.get(b"Date")
+    if header:
+        try:
+            return parsedate_to_datetime(header.decode("latin-1")).astimezone(BEIJING).date()
+        except (TypeError, ValueError, IndexError):
+            pass
+    return datetime.now(BEIJING).date()
+
+
+def header_charset(response: Response) -> str | None:
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+class SectionsSpider(scrapy.Spider):
+    """Crawl the sections (sites) of one config. Arguments: ``config`` (path to sites.yaml)."""
+
+    name = "sections"
+
+    def __init__(self, config: str | Config | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if config is None:
+            raise ValueError("the sections spider needs a config: scrapy crawl sections -a config=sites.yaml")
+        self.config = config if isinstance(config, Config) else load_config(config)
+        self.scope = Scope.from_config(self.config)
+        self.limits = self.config.politeness
+        self.seen: set[str] = set()
+        self.pages_per_site: dict[str, int] = {}
+        self.capped: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        kwargs.setdefault("config", crawler.settings.get("GOVAUDIT_CONFIG"))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    # --- scheduling ------------------------------------------------------------------------
+    async def start(self):
+        for request in self.start_requests_list():
+            yield request
+
+    def start_requests_list(self) -> list[scrapy.Request]:
+        requests = []
+        for site in self.config.sites:
+            for url in site.start_urls:
+                requests.append(self._request(url, site.id, hops=0, start=True))
+            for column in site.columns:
+                requests.append(self._request(column.url, site.id, hops=0))
+        for root in self.scope.reference_roots():
+            requests.append(self._request(root, None, hops=0, reference=True))
+        return [r for r in requests if r is not None]
+
+    def _request(self, url: str, section: str | None, *, hops: int, priority: int = 0, **meta) -> scrapy.Request | None:
+        """A request for `url` unless seen before or over the section's page cap."""
+        url = normalize_url(url)
+        if url in self.seen:
+            return None
+        if section is not None:
+            count = self.pages_per_site.get(section, 0)
+            if count >= self.limits.max_pages_per_site:
+                if section not in self.capped:
+                    self.capped.add(section)
+                    logger.warning("section %s reached max_pages_per_site=%d", section, self.limits.max_pages_per_site)
+                return None
+            self.pages_per_site[section] = count + 1
+        self.seen.add(url)
+        meta.update(section=section, hops=hops)
+        callback = self.parse
+        if extension(url) in ATTACHMENT_EXTS:
+            callback = self.parse_attachment
+            meta["download_maxsize"] = self.limits.max_attachment_bytes
+        return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, priority=priority)
+
+    def _section_for(self, url: str, current: str | None, hops: int) -> tuple[str | None, int] | None:
+        """Crawl-time section of a link target and its off-scope hop count; None to skip it."""
+        owner = self.scope.owner(url) or self.scope.home_of(url)
+        if owner is not None:
+            return owner, 0
+        if hops + 1 > self.limits.max_offscope_hops:
+            return None
+        return current, hops + 1
+
+    def _follow(self, facts: PageFacts, response: Response):
+        section, hops = response.meta.get("section"), response.meta.get("hops", 0)
+        if response.meta.get("reference"):
+            return   # a template reference is read for its navigation, not followed
+        listing = facts.listing
+        if listing is not None and facts.kind in ("list", "datastore"):
+            page_no = response.meta.get("list_page_no", 1)
+            for url in listing.next_pages:
+                if page_no < self.limits.max_list_pages and self.scope.is_internal(url):
+                    request = self._request(url, section, hops=hops, priority=5, list_page_no=page_no + 1)
+                    if request is not None:
+                        yield request
+            targets = [entry.url for entry in listing.entries]
+        else:
+            targets = []
+        targets += [link.url for link in facts.links if link.context == "a" and not link.hidden]
+        targets += [link.url for link in facts.attachments if not link.hidden]
+        for url in targets:
+            if not self.scope.is_internal(url) or extension(url) in SKIP_EXTS:
+                continue
+            placed = self._section_for(normalize_url(url), section, hops)
+            if placed is not None:
+                request = self._request(url, placed[0], hops=placed[1])
+                if request is not None:
+                    yield request
+
+    # --- callbacks ---------------------------------------------------------------------------
+    def parse(self, response: Response):
+        started = time.perf_counter()
+        item = self._base_item(response)
+        content_type = item.content_type or ""
+        textual = isinstance(response, TextResponse) or content_type.startswith(_TEXTUAL) or not content_type
+        if response.status >= 400 or not textual:
+            item.kind = "error" if response.status >= 400 else "other"
+            yield item
+            return
+        try:
+            facts = extract_page(response.body, response.url, ref=reference_date(response),
+                                 content_type=content_type, header_charset=header_charset(response),
+                                 is_start_page=bool(response.meta.get("start")))
+        except Exception as exc:  # a hostile page must never stop the crawl
+            logger.warning("extraction failed on %s: %r", response.url, exc)
+            item.kind, item.error = "error", f"extraction failed: {exc!r}"[:500]
+            yield item
+            yield LogItem("ERROR", response.url, item.error)
+            return
+        self._fill(item, facts, response)
+        yield item
+        yield from self._follow(facts, response)
+        logger.debug("parsed %s in %.1f ms", response.url, (time.perf_counter() - started) * 1000)
+
+    def _base_item(self, response: Response) -> PageItem:
+        latency = response.meta.get("download_latency")
+        return PageItem(
+            url=response.request.url if response.request else response.url,
+            final_url=response.url,
+            status=response.status,
+            fetched_at=datetime.now(timezone.utc),
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
+            response_ms=round(latency * 1000) if latency is not None else None,
+            bytes=len(response.body),
+            depth=response.meta.get("depth", 0),
+        )
+
+    def _fill(self, item: PageItem, facts: PageFacts, response: Response) -> None:
+        item.encoding, item.title, item.kind, item.text = facts.encoding, facts.title, facts.kind, facts.text
+        item.meta = facts.meta
+        if facts.published:
+            item.published, item.published_source = facts.published.value, facts.published.source
+            item.published_raw = facts.published.raw
+        item.rejected_dates = [{"raw": r.raw, "reason": r.reason} for r in facts.rejected_dates]
+        item.column_name, item.column_name_source = facts.column_name, facts.column_name_source
+        item.site_code, item.icp, item.police = facts.identity.site_code, facts.identity.icp, facts.identity.police
+        item.links = [LinkRow(normalize_url(link.url), link.text, link.hidden, link.context, link.block,
+                              self.scope.is_internal(link.url)) for link in facts.links]
+        listing = facts.listing
+        if listing is not None:
+            item.list_shape, item.list_placeholder, item.list_total = (
+                listing.shape, listing.placeholder, listing.total_records)
+            item.entries = [EntryRow(i, e.title, normalize_url(e.url), e.date, e.date_source, e.raw_date)
+                            for i, e in enumerate(listing.entries)]
+            item.links += [LinkRow(normalize_url(url), "", False, "next", "", self.scope.is_internal(url))
+                           for url in listing.next_pages]
+
+    def parse_attachment(self, response: Response):
+        ext = extension(response.url)
+        item = AttachmentItem(url=response.request.url if response.request else response.url,
+                              status=response.status, fetched_at=datetime.now(timezone.utc),
+                              content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
+                              ext=ext, bytes=len(response.body))
+        if response.status < 400:
+            try:
+                item.text = extract_attachment_text(response.body, ext)
+            except AttachmentError as exc:
+                item.error = str(exc)[:500] or "unreadable"
+                yield LogItem("WARNING", item.url, f"attachment not readable: {item.error}")
+        yield item
+
+    def failed(self, failure):
+        """Errback: the page could not be fetched at all (DNS, refused, timeout, too large …)."""
+        request = failure.request
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        if failure.check(IgnoreRequest):   # robots.txt, size caps: a decision, not a broken site
+            yield LogItem("INFO", request.url, f"not fetched: {message}")
+            return
+        now = datetime.now(timezone.utc)
+        if request.callback == self.parse_attachment:
+            yield AttachmentItem(url=request.url, status=None, fetched_at=now, ext=extension(request.url),
+                                 error=message)
+        else:
+            yield PageItem(url=request.url, final_url=request.url, status=None, fetched_at=now, kind="error",
+                           error=message, depth=request.meta.get("depth", 0))
+        yield LogItem("ERROR", request.url, message)

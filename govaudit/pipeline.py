@@ -1,0 +1,104 @@
+"""The three steps a supervisor runs — crawl, audit, report — as plain functions.
+
+The CLI is a thin layer over these; tests and cron call the CLI. Each step reads what the
+previous one stored, so `audit --run N` re-judges a stored run and `report` re-renders
+without touching the network.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from govaudit.config import Config
+from govaudit.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+def config_snapshot(config: Config) -> dict:
+    """What a run needs to be re-audited and reported without the config file."""
+    return {
+        "organization": config.organization,
+        "departments": [d.model_dump() for d in config.departments],
+        "sites": [s.model_dump() for s in config.sites],
+        "update_classes": config.update_classes,
+        "default_update_class": config.default_update_class,
+        "class_keywords": config.class_keywords,
+        "rules": config.rules,
+        "as_of": config.as_of.isoformat() if config.as_of else None,
+    }
+
+
+def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool):
+    """Scrapy settings: crawler.settings overridden by the config's politeness section."""
+    from scrapy.settings import Settings
+
+    polite = config.politeness
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.setdict({
+        "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency_per_host,
+        "DOWNLOAD_DELAY": polite.delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": polite.delay > 0,
+        "AUTOTHROTTLE_ENABLED": polite.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(polite.delay, 0.1),
+        "DOWNLOAD_TIMEOUT": polite.timeout,
+        "ROBOTSTXT_OBEY": polite.robots_txt,
+        "DEPTH_LIMIT": polite.max_depth,
+        "DOWNLOAD_MAXSIZE": polite.max_page_bytes,
+        "USER_AGENT": polite.user_agent,
+        "GOVAUDIT_CONFIG": config.path,
+        "GOVAUDIT_STORE": store_url,
+        "GOVAUDIT_RUN_ID": run_id,
+        "GOVAUDIT_PROGRESS": progress,
+    }, priority="cmdline")
+    return settings
+
+
+def crawl(config: Config, store_url: str | None = None, progress: bool = False) -> int:
+    """Crawl every section of `config` into a new run; return its id. Blocks until done."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.sections import SectionsSpider
+
+    store_url = store_url or config.store_url()
+    store = Store(store_url)
+    run_id = store.new_run(config.path, config.digest, config_snapshot(config))
+    process = CrawlerProcess(crawl_settings(config, store_url, run_id, progress), install_root_handler=True)
+    process.crawl(SectionsSpider, config=config)
+    process.start()
+    status = store.run(run_id)["status"]
+    if status != "complete":
+        raise StoreError(f"run {run_id} ended {status}; see `govaudit runs` and the crawl_log table")
+    return run_id
+
+
+def audit(store: Store, run_id: int, as_of: date) -> tuple[int, list[dict]]:
+    """Judge a stored run with every rule; store and return (audit id, finding rows)."""
+    from rules.facts import RunFacts
+    from rules.registry import all_rules
+
+    run = store.run(run_id)
+    if run["status"] != "complete":
+        raise StoreError(f"run {run_id} is {run['status']}, not complete; crawl again before auditing it")
+    facts = RunFacts.load(store, run_id)
+    rows, rule_ids = [], []
+    for module in all_rules():
+        meta = module.META
+        rule_ids.append(meta.id)
+        for finding in module.check(facts, as_of, meta.settings(facts.rule_settings(meta.id))):
+            row = asdict(finding)
+            row["data"] = json.dumps(row["data"], ensure_ascii=False, default=str)
+            rows.append(row)
+    audit_id = store.replace_findings(run_id, as_of, rule_ids, rows)
+    return audit_id, rows
+
+
+def report(store: Store, month: str, out_dir: Path) -> Path:
+    """Render the month's bulletin from the latest audited run of that month."""
+    from reports.bulletin import write_bulletin
+
+    return write_bulletin(store, month, out_dir)

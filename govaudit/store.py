@@ -1,0 +1,355 @@
+"""The store: schema and access, SQLAlchemy Core over SQLite by default.
+
+One crawl is one *run*. The crawler writes facts (pages, links, list items, attachments,
+log lines) in batched transactions while it runs and, when it ends, derives the run's
+attribution (which page belongs to which section) and its columns in one transaction, then
+marks the run ``complete``. Audits read a complete run and write findings for it, replacing
+that run's earlier findings atomically. docs/schema.md documents every table.
+
+Everything here is plain SQL through SQLAlchemy so that PostgreSQL is only a different URL.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+                        String, Table, Text, create_engine, delete, event, func, insert, select, update)
+from sqlalchemy.engine import Connection, Engine
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("config_path", Text),
+    Column("config_digest", String(32)),
+    Column("config_json", Text, nullable=False),      # snapshot: departments, sites, classes used
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False),     # running | complete | failed | interrupted
+    Column("pages", Integer, default=0),
+    Column("errors", Integer, default=0),
+)
+
+pages = Table(
+    "pages", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("url", Text, nullable=False),               # requested URL (the key)
+    Column("final_url", Text),
+    Column("status", Integer),
+    Column("content_type", Text),
+    Column("title", Text),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("response_ms", Integer),
+    Column("encoding", String(32)),
+    Column("bytes", Integer),
+    Column("kind", String(16)),                        # list | article | hub | datastore | other | error
+    Column("depth", Integer),
+    Column("published", Date),
+    Column("published_source", String(16)),
+    Column("published_raw", Text),
+    Column("rejected_dates", Text),                    # JSON [{raw, reason}]
+    Column("column_name", Text),
+    Column("column_name_source", String(16)),
+    Column("list_shape", String(24)),
+    Column("list_placeholder", Boolean),
+    Column("list_total", Integer),
+    Column("list_of", Text),                           # page-1 URL of the column this page continues
+    Column("meta", Text),                              # JSON of <meta name=…>
+    Column("site_code", Text),
+    Column("icp", Text),
+    Column("police", Text),
+    Column("text", Text),
+    Column("error", Text),
+)
+Index("ix_pages_run_url", pages.c.run_id, pages.c.url, unique=True)
+
+links = Table(
+    "links", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("page_url", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("text", Text),
+    Column("hidden", Boolean, default=False),
+    Column("context", String(8)),                      # a | comment | script | next (pagination)
+    Column("block", String(16)),
+    Column("internal", Boolean),                       # target on one of the config's hosts
+)
+Index("ix_links_run_page", links.c.run_id, links.c.page_url)
+
+list_items = Table(
+    "list_items", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("page_url", Text, nullable=False),          # the list page the item was read on
+    Column("position", Integer),
+    Column("title", Text),
+    Column("url", Text),
+    Column("date", Date),
+    Column("date_source", String(16)),
+    Column("raw_date", Text),
+)
+Index("ix_items_run_page", list_items.c.run_id, list_items.c.page_url)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("status", Integer),
+    Column("content_type", Text),
+    Column("ext", String(8)),
+    Column("bytes", Integer),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("text", Text),
+    Column("error", Text),                             # why the text could not be read
+)
+Index("ix_att_run_url", attachments.c.run_id, attachments.c.url, unique=True)
+
+page_sites = Table(
+    "page_sites", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("page_url", Text, nullable=False),
+    Column("site_id", String(64), nullable=False),
+    Column("how", String(8)),                          # start | scope | link
+)
+Index("ix_page_sites_run", page_sites.c.run_id, page_sites.c.site_id)
+
+column_pages = Table(
+    "column_pages", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("column_url", Text, nullable=False),        # page 1 of the column
+    Column("page_url", Text, nullable=False),          # a list page of it (page 1 included)
+    Column("page_no", Integer),                        # 1-based, in pagination order
+)
+
+template_blocks = Table(
+    "template_blocks", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("block", String(16), nullable=False),       # link-block fingerprint shared by the host template
+)
+
+columns = Table(
+    "columns", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("site_id", String(64), nullable=False),
+    Column("department_id", String(64), nullable=False),
+    Column("name", Text),
+    Column("name_source", String(16)),                 # config | breadcrumb | meta | heading | title | link
+    Column("url", Text, nullable=False),
+    Column("update_class", Text),
+    Column("class_source", String(16)),                # config | keyword | default
+    Column("window", String(16)),                      # e.g. 14天, 6个月
+    Column("window_days", Integer),
+    Column("shape", String(24)),
+    Column("pages", Integer),                          # list pages read
+    Column("item_count", Integer),
+    Column("undated_count", Integer),
+    Column("latest_date", Date),
+    Column("latest_source", String(16)),
+    Column("placeholder", Boolean),
+    Column("fetched", Boolean),                        # False: listed in config but not reachable
+)
+Index("ix_columns_run", columns.c.run_id)
+
+audits = Table(
+    "audits", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("rules", Text),                             # JSON list of rule ids applied
+)
+
+findings = Table(
+    "findings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("audit_id", Integer, nullable=False),
+    Column("run_id", Integer, nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),    # veto | deduct | advisory
+    Column("department_id", String(64)),
+    Column("site_id", String(64)),
+    Column("column", Text),
+    Column("url", Text),
+    Column("evidence", Text),                          # always masked where personal
+    Column("detail", Text),                            # Chinese sentence for bulletins
+    Column("data", Text),                              # JSON facts the judgement used
+)
+Index("ix_findings_run", findings.c.run_id)
+
+crawl_log = Table(
+    "crawl_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("level", String(8)),
+    Column("url", Text),
+    Column("message", Text),
+)
+
+schema_info = Table(
+    "schema_info", metadata,
+    Column("version", Integer, nullable=False),
+)
+
+#: Tables that hold one run's crawl facts (deleted with the run, rewritten by finalize).
+FACT_TABLES = (pages, links, list_items, attachments)
+DERIVED_TABLES = (page_sites, template_blocks, column_pages, columns)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+class StoreError(Exception):
+    pass
+
+
+class Store:
+    """Access to one store URL. Every write method is one transaction."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(schema_info)).scalar() == 0:
+                conn.execute(insert(schema_info).values(version=SCHEMA_VERSION))
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # --- runs ---------------------------------------------------------------------------
+    def new_run(self, config_path: str | None, digest: str | None, snapshot: dict) -> int:
+        with self.tx() as conn:
+            result = conn.execute(insert(runs).values(
+                config_path=config_path, config_digest=digest, config_json=json.dumps(snapshot, ensure_ascii=False),
+                started_at=now(), status="running", pages=0, errors=0))
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, conn: Connection, run_id: int, status: str) -> None:
+        counts = {
+            "pages": conn.execute(select(func.count()).select_from(pages).where(pages.c.run_id == run_id)).scalar(),
+            "errors": conn.execute(select(func.count()).select_from(crawl_log).where(
+                crawl_log.c.run_id == run_id, crawl_log.c.level == "ERROR")).scalar(),
+        }
+        conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, finished_at=now(), **counts))
+
+    def set_status(self, run_id: int, status: str) -> None:
+        with self.tx() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, finished_at=now()))
+
+    def run(self, run_id: int) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"no run {run_id} in {self.url}; `govaudit runs` lists the stored runs")
+        out = dict(row)
+        out["config"] = json.loads(out.pop("config_json"))
+        return out
+
+    def latest_run_id(self, status: str | None = "complete") -> int:
+        query = select(func.max(runs.c.id))
+        if status:
+            query = query.where(runs.c.status == status)
+        with self.engine.connect() as conn:
+            run_id = conn.execute(query).scalar()
+        if run_id is None:
+            raise StoreError(f"no {status or ''} run in {self.url}; run `govaudit crawl CONFIG` first".replace("  ", " "))
+        return int(run_id)
+
+    def runs_frame(self) -> pd.DataFrame:
+        return self.frame(select(runs.c.id, runs.c.status, runs.c.started_at, runs.c.finished_at, runs.c.pages,
+                                 runs.c.errors, runs.c.config_path).order_by(runs.c.id))
+
+    # --- writes -------------------------------------------------------------------------
+    def insert_rows(self, conn: Connection, table: Table, rows: list[dict]) -> None:
+        """executemany insert; rows may omit columns (an executemany takes its column list from
+        the first row, so every row is padded to the same keys first)."""
+        if rows:
+            keys = {key for row in rows for key in row if key in table.c}
+            conn.execute(insert(table), [{key: row.get(key) for key in keys} for row in rows])
+
+    def write_batch(self, batch: dict[str, list[dict]]) -> None:
+        """Write one batch of crawl facts (table name -> rows) in a single transaction."""
+        with self.tx() as conn:
+            for table in (pages, links, list_items, attachments, crawl_log):
+                self.insert_rows(conn, table, batch.get(table.name, []))
+
+    def log(self, run_id: int, level: str, url: str | None, message: str) -> None:
+        with self.tx() as conn:
+            conn.execute(insert(crawl_log).values(run_id=run_id, at=now(), level=level, url=url, message=message))
+
+    def replace_derived(self, conn: Connection, run_id: int, tables: dict[str, list[dict]]) -> None:
+        for table in DERIVED_TABLES:
+            conn.execute(delete(table).where(table.c.run_id == run_id))
+            self.insert_rows(conn, table, tables.get(table.name, []))
+
+    def replace_findings(self, run_id: int, as_of: date, rule_ids: list[str], rows: Iterable[dict]) -> int:
+        """Store one audit of `run_id`: its findings replace the run's previous audits atomically."""
+        with self.tx() as conn:
+            old = [r for (r,) in conn.execute(select(audits.c.id).where(audits.c.run_id == run_id))]
+            conn.execute(delete(findings).where(findings.c.run_id == run_id))
+            conn.execute(delete(audits).where(audits.c.id.in_(old)))
+            audit_id = conn.execute(insert(audits).values(
+                run_id=run_id, as_of=as_of, created_at=now(), rules=json.dumps(rule_ids))).inserted_primary_key[0]
+            rows = [{**row, "audit_id": audit_id, "run_id": run_id} for row in rows]
+            self.insert_rows(conn, findings, rows)
+            return int(audit_id)
+
+    # --- reads --------------------------------------------------------------------------
+    def frame(self, query, conn: Connection | None = None) -> pd.DataFrame:
+        if conn is not None:
+            return pd.read_sql(query, conn)
+        with self.engine.connect() as own:
+            return pd.read_sql(query, own)
+
+    def table_frame(self, table: Table, run_id: int, conn: Connection | None = None, cols: list[str] | None = None) -> pd.DataFrame:
+        selected = [table.c[c] for c in cols] if cols else [table]
+        return self.frame(select(*selected).where(table.c.run_id == run_id), conn)
+
+    def count(self, table: Table, run_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table).where(table.c.run_id == run_id)).scalar())
+
+    def audit_of(self, run_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(audits).where(audits.c.run_id == run_id)
+                               .order_by(audits.c.id.desc())).mappings().first()
+        return dict(row) if row else None
+
+    def findings_frame(self, run_id: int) -> pd.DataFrame:
+        return self.frame(select(findings).where(findings.c.run_id == run_id).order_by(findings.c.id))
+
+    def runs_in_month(self, year: int, month: int) -> list[int]:
+        start = datetime(year, month, 1, tzinfo=timezone.utc)
+        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=timezone.utc)
+        with self.engine.connect() as conn:
+            ids = conn.execute(select(audits.c.run_id).where(audits.c.as_of >= start.date(),
+                                                             audits.c.as_of < end.date())
+                               .order_by(audits.c.run_id)).scalars().all()
+        return list(ids)
+
+
+def json_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,1 @@
+"""Scoring and writing: pandas frames from stored findings, rendered with jinja2 templates."""

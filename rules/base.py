@@ -1,0 +1,65 @@
+"""What every rule is: declarative metadata plus a pure check over stored facts.
+
+A rule module defines ``META`` (a `RuleMeta`) and ``check(facts, as_of, settings)`` returning
+`Finding`s. It reads facts (never fetches) and knows nothing about reports. Adding a rule
+is adding one module here and its test; `rules.registry` finds it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Finding categories (the public list; docs/cli.md documents it).
+CATEGORIES = ("availability", "homepage_stale", "column_stale", "column_blank", "section_missing",
+              "annual_report", "privacy", "dead_link", "unverifiable_link", "integrity", "identity",
+              "interpretation", "timeliness", "expression")
+SEVERITIES = ("veto", "deduct", "advisory")
+CATEGORY_TITLES = {
+    "availability": "站点无法访问", "homepage_stale": "首页不更新", "column_stale": "栏目不更新",
+    "column_blank": "空白栏目", "section_missing": "专栏缺失", "annual_report": "年度报告问题",
+    "privacy": "个人信息泄露", "dead_link": "链接不可用", "unverifiable_link": "链接无法核验",
+    "integrity": "暗链与篡改", "identity": "网站标识问题", "interpretation": "政策解读问题",
+    "timeliness": "发布不及时", "expression": "严重表述错误",
+}
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    title: str                 # Chinese title shown to users
+    category: str              # one of CATEGORIES
+    severity: str              # veto | deduct | advisory (of one finding)
+    indicator: str             # the 19号 indicator it belongs to
+    source: str                # 文号 of the rule
+    confidence: str            # C confirmed · P very likely · U unconfirmed local default
+    threshold: dict[str, Any] = field(default_factory=dict)   # defaults; config `rules.<id>` overrides
+    description: str = ""
+
+    def __post_init__(self):
+        assert self.category in CATEGORIES, self.category
+        assert self.severity in SEVERITIES, self.severity
+        assert self.confidence in ("C", "P", "U"), self.confidence
+
+    def settings(self, overrides: dict[str, Any] | None) -> dict[str, Any]:
+        return {**self.threshold, **(overrides or {})}
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    department_id: str | None
+    site_id: str | None
+    column: str | None = None
+    url: str | None = None
+    evidence: str | None = None     # short, masked where personal
+    detail: str = ""                # the Chinese sentence a bulletin prints
+    data: dict[str, Any] = field(default_factory=dict)   # facts the judgement used
+
+    @classmethod
+    def of(cls, meta: RuleMeta, **fields) -> "Finding":
+        return cls(rule=meta.id, category=meta.category, severity=meta.severity, **fields)

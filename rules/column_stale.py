@@ -1,0 +1,71 @@
+"""栏目不更新: a column with nothing new within its update class's window.
+
+A column is stale when its latest item date is strictly before ``as_of − window`` (so a
+14-day column whose latest item is exactly 14 days old is still fresh), or when none of its
+items carries a date at all (undated counts as not updated, domain.md §3.1). Blank columns
+are left to column_blank.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from rules.base import Finding, RuleMeta
+from rules.facts import RunFacts
+
+META = RuleMeta(
+    id="column_stale",
+    title="栏目不更新",
+    category="column_stale",
+    severity="deduct",
+    indicator="单项否决·栏目不更新 / 扣分·栏目更新不及时",
+    source="国办秘函〔2019〕19号",
+    confidence="C",
+    threshold={"windows": "update_classes (动态要闻 两周, 通知公告/政策文件 半年, 基础信息 每年)"},
+    description="动态要闻类栏目2周、通知公告与政策文件类栏目6个月、其他基础信息类栏目1年内无更新；无发布日期的信息视为未更新。",
+)
+
+
+def _cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _as_date(value) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return value if isinstance(value, date) else pd.Timestamp(value).date()
+
+
+def stale_columns(facts: RunFacts, as_of: date) -> pd.DataFrame:
+    """Non-blank fetched columns past their window, with `since` (window start), `latest`
+    and `days_since` (None when every item is undated)."""
+    frame = facts.columns
+    frame = frame[frame["fetched"].astype(bool) & (frame["item_count"] > 0) & ~frame["placeholder"].astype(bool)].copy()
+    frame["since"] = frame["update_class"].map(lambda cls: facts.windows[cls].start(as_of))
+    frame["latest"] = frame["latest_date"].map(_as_date).astype(object)
+    mask = pd.Series([latest is None or latest < since for latest, since in zip(frame["latest"], frame["since"])],
+                     index=frame.index, dtype=bool)
+    stale = frame.loc[mask].copy()
+    stale["days_since"] = stale["latest"].map(lambda d: (as_of - d).days if d else None).astype(object)
+    return stale
+
+
+def _detail(row) -> str:
+    if row.latest is None:
+        return f"栏目「{row.name}」共{row.item_count}条信息均无发布日期，视为未更新（更新要求{row.window}）"
+    return (f"栏目「{row.name}」更新至{_cn_date(row.latest)}，已超过{row.window}未更新"
+            f"（距检查日{row.days_since}天）")
+
+
+def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
+    return [
+        Finding.of(META, department_id=row.department_id, site_id=row.site_id, column=row.name, url=row.url,
+                   evidence=f"最新信息日期：{row.latest.isoformat() if isinstance(row.latest, date) else '无'}",
+                   detail=_detail(row),
+                   data={"latest_date": row.latest.isoformat() if isinstance(row.latest, date) else None,
+                         "latest_source": row.latest_source, "update_class": row.update_class,
+                         "window": row.window, "since": row.since.isoformat(), "days_since": row.days_since,
+                         "item_count": int(row.item_count), "undated_count": int(row.undated_count)})
+        for row in stale_columns(facts, as_of).itertuples()
+    ]
