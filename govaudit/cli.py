@@ -71,7 +71,8 @@ def _as_of(value: str | None, store: Store, run_id: int) -> date:
 def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     """Print a frame as JSON (a list of objects), CSV or a Rich table."""
     if fmt == "json":
-        click.echo(json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=2, default=str))
+        records = frame.astype(object).where(frame.notna(), None).to_dict("records")   # NaN -> null
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
@@ -92,10 +93,11 @@ class GovauditGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            err.print(f"[red]config error[/]\n{exc}", markup=True, highlight=False)
+            click.secho("config error:", fg="red", err=True)
+            click.echo(str(exc), err=True)    # plain text: messages must not be re-wrapped
             sys.exit(2)
         except StoreError as exc:
-            err.print(f"[red]error:[/] {exc}", highlight=False)
+            click.echo(f"{click.style('error:', fg='red')} {exc}", err=True)
             sys.exit(1)
 
 
