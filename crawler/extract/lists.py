@@ -359,13 +359,48 @@ def candidate_blocks(doc, base: str, ref: date, rules: HiddenRules | None = None
     memo: dict = {}
     blocks = []
     for el in body.iter():
-        if not isinstance(el.tag, str) or not _anchors(el, 2)[1:]:
+        if not isinstance(el.tag, str) or el.tag in ("body", "html") or not _anchors(el, 2)[1:]:
+            continue
+        if _spans_chrome(el):
             continue
         entries = _entries_of(el, base, ref)
-        if entries and _qualifies(entries) and not is_chrome(el, memo) \
+        if entries and _qualifies(entries) and not _navigation(entries) and not is_chrome(el, memo) \
                 and not hidden_by_ancestry(el, rules):
             blocks.append((el, entries))
     return blocks
+
+
+def _spans_chrome(el) -> bool:
+    """A container with a header/nav/footer among its children is the page skeleton, not a list."""
+    return any(isinstance(child.tag, str) and _own_chrome(child) for child in el)
+
+
+_COLUMN_URL = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?|/col/col\d+/?(?:index\.html)?)(?:\?.*)?$", re.I)
+
+
+def _navigation(entries: list[ListEntry]) -> bool:
+    """Links to other columns (a side menu), not a column's items: nearly all undated and
+    mostly pointing at column index pages."""
+    undated = sum(1 for e in entries if e.date is None)
+    to_columns = sum(1 for e in entries if _COLUMN_URL.search(urlsplit(e.url).path or "/"))
+    return undated >= 0.8 * len(entries) and to_columns >= 0.5 * len(entries)
+
+
+_EMPTY_LIST_TOKEN = re.compile(r"(?:^|[^a-z])(?:list|lists|news|infolist|lb|liebiao|xxgk|con_?list|items?)(?:$|[^a-z])")
+
+
+def find_empty_list(doc, rules: HiddenRules | None = None) -> object | None:
+    """A visible, list-named container in the content area with nothing in it (an empty column
+    whose template still draws the list): `<ul class="list"></ul>`."""
+    rules = hidden_rules(doc) if rules is None else rules
+    memo: dict = {}
+    for el in doc.iter("ul", "ol", "table", "div", "tbody"):
+        if len(el) or collapse(el.text_content()):
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if _EMPTY_LIST_TOKEN.search(names) and not is_chrome(el, memo) and not hidden_by_ancestry(el, rules):
+            return el
+    return None
 
 
 def _dedupe(entries: list[ListEntry]) -> list[ListEntry]:
@@ -691,6 +726,10 @@ def analyze(doc, url: str, ref: date, rules: HiddenRules | None = None) -> ListA
                 listing.next_pages.append(link)
         if listing.total_records is None and listing.next_pages:
             listing.total_records = _total_from_text(doc)
+    if not entries and listing is None and not empty_array:
+        empty = find_empty_list(doc, rules)
+        if empty is not None:
+            listing = Listing(shape="table" if empty.tag in ("table", "tbody") else "html_list")
     if not entries:
         holder = find_placeholder(doc, rules)
         if holder is not None or (empty_array and listing is None):

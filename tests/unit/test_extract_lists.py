@@ -378,3 +378,46 @@ def test_titles_keep_closing_book_marks_and_lose_bullets():
                   "<span>2026-11-01</span></li></ul>")
     assert [e.title for e in listing_of(markup).entries] == ["关于印发《青州市城乡低保资金管理办法》",
                                                              "《2026年政府工作报告》"]
+
+
+# ---------------------------------------------------------------- blank columns next to chrome
+
+TOPBAR = ('<div class="topbar"><span class="today">2026年11月20日 星期五</span>'
+          '<a href="http://portal.gov.cn/index.html">青溪区人民政府门户网站</a></div>'
+          '<div class="head"><a class="logo" href="/index.html"><img alt="青溪区发展和改革局"></a></div>')
+SIDE_MENU = ('<div class="side"><a href="/mzj/index.html">区民政局首页</a><a href="/mzj/mzdt/index.html">民政动态</a>'
+             '<a href="/mzj/tzgg/index.html">通知公告</a><a href="/mzj/ylfw/index.html">养老服务</a>'
+             '<a href="/col/col2105/index.html">医疗救助公示</a></div>')
+FOOTER = '<div class="footer"><a href="http://www.beian.gov.cn/">浙公网安备 33010202000456号</a></div>'
+
+
+def test_page_skeleton_is_not_a_list_and_header_date_is_not_an_item():
+    # the top-level divs of a page (topbar with a date widget, logo, crumb, footer) must not be
+    # read as the items of a list whose first entry is dated today
+    markup = body(TOPBAR + '<div class="main"><div class="crumb"><a href="/zdxm/index.html">重大项目</a></div>'
+                  '<ul class="list" id="itemList"></ul><script>var itemObj = [];</script></div>' + FOOTER)
+    listing = listing_of(markup, "http://fgj.gov.cn/zdxm/index.html")
+    assert listing.shape == "script_array" and listing.entries == [] and listing.placeholder
+
+
+def test_side_menu_of_columns_is_not_the_column_content():
+    markup = body(SIDE_MENU + '<div class="content"><h2>督导评估</h2><div class="list">暂无信息</div></div>')
+    listing = listing_of(markup, "http://a.gov.cn/mzj/ddpg/index.html")
+    assert listing.entries == [] and listing.placeholder
+
+
+def test_empty_list_container_is_a_blank_list():
+    markup = body(SIDE_MENU + '<div class="content-area"><h2>养老服务</h2><ul class="list">\n</ul></div>' + FOOTER)
+    listing = listing_of(markup, "http://a.gov.cn/mzj/ylfw/index.html")
+    assert listing is not None and listing.shape == "html_list" and listing.entries == [] and not listing.placeholder
+
+
+def test_undated_article_list_is_still_a_list_decoy():
+    # an undated 办事指南 list links to documents, not to other columns: it stays a list
+    items = "".join(f'<li><a href="/mzj/bszn/art_{i}.html">城乡居民最低生活保障申请办事指南第{i}项</a></li>' for i in range(5))
+    listing = listing_of(body(SIDE_MENU + f'<ul class="list">{items}</ul>'), "http://a.gov.cn/mzj/bszn/index.html")
+    assert len(listing.entries) == 5 and all(e.date is None for e in listing.entries)
+
+
+def test_no_list_container_means_no_listing():
+    assert listing_of(body(SIDE_MENU + '<div class="article"><p>联系我们：0571-86012345</p></div>')) is None
