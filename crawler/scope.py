@@ -20,9 +20,10 @@ from w3lib.url import safe_url_string
 
 from govaudit.config import Config
 
-ATTACHMENT_EXTS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et")
-SKIP_EXTS = ("jpg", "jpeg", "png", "gif", "bmp", "svg", "webp", "ico", "css", "js", "mp4", "mp3", "avi", "flv",
-             "swf", "zip", "rar", "7z", "exe", "apk", "woff", "woff2", "ttf", "eot", "xml", "json", "txt")
+#: Links never fetched as pages (media, code, archives); attachments are handled separately.
+SKIP_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "svg", "webp", "ico", "css", "js", "mp4", "mp3", "avi",
+                       "flv", "swf", "zip", "rar", "7z", "exe", "apk", "woff", "woff2", "ttf", "eot", "xml", "json",
+                       "txt", "xls", "xlsx", "doc", "docx", "pdf", "wps", "et"})
 
 
 def normalize_url(url: str) -> str:

@@ -288,7 +288,14 @@ def collapse_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+
+
 def _word_binary(body: bytes, out: _Text) -> None:
+    # An OLE file without a WordDocument stream (a broken .xls, say) would only yield byte
+    # noise that happens to decode as CJK: refuse it rather than invent text.
+    if body.startswith(_OLE_MAGIC) and _WORD_STREAM not in body:
+        raise AttachmentError("unsupported: no Word document stream in this file")
     runs = _utf16_runs(body)
     cjk = sum(1 for r in runs for c in r if "\u4e00" <= c <= "\u9fff")
     if cjk < 2 and sum(len(r) for r in runs) < 20:

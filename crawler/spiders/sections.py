@@ -16,15 +16,17 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
-from crawler.extract.attachments import AttachmentError, extract_attachment_text
+from crawler.extract.attachments import AttachmentError, attachment_ext, extract_attachment_text
 from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
 from crawler.items import AttachmentItem, EntryRow, LinkRow, LogItem, PageItem
-from crawler.scope import ATTACHMENT_EXTS, SKIP_EXTS, Scope, extension, normalize_url
+from crawler.scope import SKIP_EXTS, Scope, extension, normalize_url
 from govaudit.config import Config, load_config
 
 logger = logging.getLogger(__name__)
 BEIJING = timezone(timedelta(hours=8))
+#: Attachment types whose text is extracted (archives are recorded as links only).
+DOWNLOADABLE = frozenset({"xls", "xlsx", "doc", "docx", "pdf", "wps", "et"})
 _TEXTUAL = ("text/", "application/xhtml", "application/xml", "text/xml")
 
 
@@ -85,8 +87,10 @@ class SectionsSpider(scrapy.Spider):
             requests.append(self._request(root, None, hops=0, reference=True))
         return [r for r in requests if r is not None]
 
-    def _request(self, url: str, section: str | None, *, hops: int, priority: int = 0, **meta) -> scrapy.Request | None:
-        """A request for `url` unless seen before or over the section's page cap."""
+    def _request(self, url: str, section: str | None, *, hops: int, priority: int = 0,
+                 attachment: str | None = None, **meta) -> scrapy.Request | None:
+        """A request for `url` unless seen before or over the section's page cap.
+        `attachment` is the file type of an attachment link (its text is extracted, not parsed as HTML)."""
         url = normalize_url(url)
         if url in self.seen:
             return None
@@ -101,9 +105,9 @@ class SectionsSpider(scrapy.Spider):
         self.seen.add(url)
         meta.update(section=section, hops=hops)
         callback = self.parse
-        if extension(url) in ATTACHMENT_EXTS:
+        if attachment:
             callback = self.parse_attachment
-            meta["download_maxsize"] = self.limits.max_attachment_bytes
+            meta.update(attachment=attachment, download_maxsize=self.limits.max_attachment_bytes)
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, priority=priority)
 
     def _section_for(self, url: str, current: str | None, hops: int) -> tuple[str | None, int] | None:
@@ -131,13 +135,18 @@ class SectionsSpider(scrapy.Spider):
         else:
             targets = []
         targets += [link.url for link in facts.links if link.context == "a" and not link.hidden]
-        targets += [link.url for link in facts.attachments if not link.hidden]
         for url in targets:
             if not self.scope.is_internal(url) or extension(url) in SKIP_EXTS:
                 continue
             placed = self._section_for(normalize_url(url), section, hops)
             if placed is not None:
                 request = self._request(url, placed[0], hops=placed[1])
+                if request is not None:
+                    yield request
+        for link in facts.attachments:
+            ext = attachment_ext(link.url, link.text)
+            if ext in DOWNLOADABLE and self.scope.is_internal(link.url) and not link.hidden:
+                request = self._request(link.url, section, hops=hops, attachment=ext)
                 if request is not None:
                     yield request
 
@@ -200,7 +209,7 @@ class SectionsSpider(scrapy.Spider):
                            for url in listing.next_pages]
 
     def parse_attachment(self, response: Response):
-        ext = extension(response.url)
+        ext = response.meta.get("attachment") or extension(response.url)
         item = AttachmentItem(url=response.request.url if response.request else response.url,
                               status=response.status, fetched_at=datetime.now(timezone.utc),
                               content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
@@ -222,7 +231,7 @@ class SectionsSpider(scrapy.Spider):
             return
         now = datetime.now(timezone.utc)
         if request.callback == self.parse_attachment:
-            yield AttachmentItem(url=request.url, status=None, fetched_at=now, ext=extension(request.url),
+            yield AttachmentItem(url=request.url, status=None, fetched_at=now, ext=request.meta.get("attachment"),
                                  error=message)
         else:
             yield PageItem(url=request.url, final_url=request.url, status=None, fetched_at=now, kind="error",

@@ -94,6 +94,7 @@ def make_biff(rows) -> bytes:
 def make_word_binary(text: str, misalign: bool = False) -> bytes:
     """An OLE-looking file holding text as UTF-16LE, like the text stream of a .doc/.wps."""
     return (OLE_MAGIC + b"\x00" * 504 + "Root Entry".encode("utf-16-le") + b"\x00" * 44
+            + "WordDocument".encode("utf-16-le") + b"\x00" * 40
             + (b"\x07" if misalign else b"") + text.encode("utf-16-le")
             + b"\x00\x00" + bytes(range(256)) * 4)
 
@@ -187,6 +188,8 @@ def test_highly_compressed_member_is_refused():
     (b"random bytes", "txt", "unsupported"),
     (b"%PDF-1.4\n garbage without xref", "pdf", "pdf parse failed"),
     (OLE_MAGIC + b"\x00" * 600, "xls", "unsupported"),
+    # a broken .xls full of byte noise: no Word stream either, so no invented CJK "text"
+    (OLE_MAGIC + b"\x00" * 16 + bytes((i * 151 + 7) % 256 for i in range(1536)), "xls", "unsupported"),
 ])
 def test_failures_are_attachment_errors(body, ext, reason):
     with pytest.raises(AttachmentError, match=reason):
