@@ -42,7 +42,6 @@ def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool):
     settings.setdict({
         "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency_per_host,
         "DOWNLOAD_DELAY": polite.delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": polite.delay > 0,
         "AUTOTHROTTLE_ENABLED": polite.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(polite.delay, 0.1),
         "DOWNLOAD_TIMEOUT": polite.timeout,
@@ -67,7 +66,7 @@ def crawl(config: Config, store_url: str | None = None, progress: bool = False) 
     store_url = store_url or config.store_url()
     store = Store(store_url)
     run_id = store.new_run(config.path, config.digest, config_snapshot(config))
-    process = CrawlerProcess(crawl_settings(config, store_url, run_id, progress), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(config, store_url, run_id, progress))
     process.crawl(SectionsSpider, config=config)
     process.start()
     status = store.run(run_id)["status"]

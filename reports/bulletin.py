@@ -38,6 +38,7 @@ def bulletin_context(store: Store, month: str) -> dict:
     run_id = _month_run(store, month)
     run, audit = store.run(run_id), store.audit_of(run_id)
     findings = store.findings_frame(run_id)
+    findings = findings.astype(object).where(findings.notna(), None)   # NaN would print as "nan"
     departments = departments_frame(run["config"])
     ranking = problem_counts(findings, departments)
     names = dict(zip(departments["department_id"], departments["department"]))

@@ -47,7 +47,8 @@ def stale_columns(facts: RunFacts, as_of: date) -> pd.DataFrame:
     mask = pd.Series([latest is None or latest < since for latest, since in zip(frame["latest"], frame["since"])],
                      index=frame.index, dtype=bool)
     stale = frame.loc[mask].copy()
-    stale["days_since"] = stale["latest"].map(lambda d: (as_of - d).days if d else None).astype(object)
+    stale["days_since"] = pd.Series([(as_of - d).days if d else None for d in stale["latest"]],
+                                    index=stale.index, dtype=object)
     return stale
 
 

@@ -737,7 +737,7 @@ def analyze(doc, url: str, ref: date, rules: HiddenRules | None = None) -> ListA
                 (True for a in holder.iterancestors("table")), False)
             listing = listing or Listing(shape="table" if in_table else
                                          "html_list" if holder is not None else "script_array")
-            listing.placeholder = True
+            listing.placeholder = holder is not None   # an empty JS array is empty, not a placeholder
     return ListAnalysis(listing=listing, container=container, blocks=blocks)
 
 

@@ -36,6 +36,7 @@ def demo_config(portal_url: str, site_url: str, store: str) -> str:
             "columns": [],
         })
     data = {
+        "organization": "江州市青溪区人民政府办公室",
         "store": store,
         "as_of": DEMO_AS_OF,
         "departments": [{"id": d.id, "name": d.name, "email": d.email} for d in portal.departments],

@@ -310,9 +310,9 @@ def test_script_array_other_keys_and_timestamps():
          date(2025, 11, 11))]
 
 
-def test_empty_script_array_is_a_placeholder():
+def test_empty_script_array_is_an_empty_list():
     listing = listing_of(body("<ul id='list'></ul><script>var itemObj = [];</script>"))
-    assert (listing.shape, listing.entries, listing.placeholder) == ("script_array", [], True)
+    assert (listing.shape, listing.entries, listing.placeholder) == ("script_array", [], False)
 
 
 # ---------------------------------------------------------------- placeholders
@@ -397,7 +397,7 @@ def test_page_skeleton_is_not_a_list_and_header_date_is_not_an_item():
     markup = body(TOPBAR + '<div class="main"><div class="crumb"><a href="/zdxm/index.html">重大项目</a></div>'
                   '<ul class="list" id="itemList"></ul><script>var itemObj = [];</script></div>' + FOOTER)
     listing = listing_of(markup, "http://fgj.gov.cn/zdxm/index.html")
-    assert listing.shape == "script_array" and listing.entries == [] and listing.placeholder
+    assert listing.shape == "script_array" and listing.entries == [] and not listing.placeholder
 
 
 def test_side_menu_of_columns_is_not_the_column_content():
