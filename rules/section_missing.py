@@ -38,5 +38,5 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
             if not any(word in text for text in texts for word in keywords):
                 findings.append(Finding.of(
                     META, department_id=site["department"], site_id=site_id, evidence=item,
-                    detail=f"{site['name']}未提供「{item}」", data={"item": item, "keywords": keywords}))
+                    detail=f"政府信息公开专栏未提供「{item}」", data={"item": item, "keywords": keywords}))
     return findings
