@@ -14,6 +14,7 @@ Everything else (Hanweb `/col/…` pages, articles) is attributed by provenance 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from w3lib.url import safe_url_string
@@ -26,8 +27,10 @@ SKIP_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "svg", "webp", "ico",
                        "txt", "xls", "xlsx", "doc", "docx", "pdf", "wps", "et"})
 
 
+@lru_cache(maxsize=131072)
 def normalize_url(url: str) -> str:
-    """The URL as Scrapy will request it: percent-encoded, fragment removed, host lower-cased."""
+    """The URL as Scrapy will request it: percent-encoded, fragment removed, host lower-cased.
+    Cached: navigation links repeat on every page of a site."""
     url = safe_url_string(url.split("#", 1)[0].strip())
     parts = urlsplit(url)
     netloc = parts.netloc.lower()

@@ -36,19 +36,12 @@ def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool):
     """Scrapy settings: crawler.settings overridden by the config's politeness section."""
     from scrapy.settings import Settings
 
-    polite = config.politeness
+    from crawler.politeness import politeness_settings
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict({
-        "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency_per_host,
-        "DOWNLOAD_DELAY": polite.delay,
-        "AUTOTHROTTLE_ENABLED": polite.autothrottle,
-        "AUTOTHROTTLE_START_DELAY": max(polite.delay, 0.1),
-        "DOWNLOAD_TIMEOUT": polite.timeout,
-        "ROBOTSTXT_OBEY": polite.robots_txt,
-        "DEPTH_LIMIT": polite.max_depth,
-        "DOWNLOAD_MAXSIZE": polite.max_page_bytes,
-        "USER_AGENT": polite.user_agent,
+        **politeness_settings(config),
         "GOVAUDIT_CONFIG": config.path,
         "GOVAUDIT_STORE": store_url,
         "GOVAUDIT_RUN_ID": run_id,

@@ -20,6 +20,7 @@ from crawler.extract.attachments import AttachmentError, attachment_ext, extract
 from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
 from crawler.items import AttachmentItem, EntryRow, LinkRow, LogItem, PageItem
+from crawler.politeness import politeness_settings
 from crawler.scope import SKIP_EXTS, Scope, extension, normalize_url
 from govaudit.config import Config, load_config
 
@@ -69,7 +70,11 @@ class SectionsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         kwargs.setdefault("config", crawler.settings.get("GOVAUDIT_CONFIG"))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # `scrapy crawl sections -a config=…` gets the config's politeness too; settings given
+        # on the command line (or by `govaudit crawl`) keep their higher priority.
+        crawler.settings.setdict(politeness_settings(spider.config), priority="spider")
+        return spider
 
     # --- scheduling ------------------------------------------------------------------------
     async def start(self):
@@ -119,26 +124,23 @@ class SectionsSpider(scrapy.Spider):
             return None
         return current, hops + 1
 
-    def _follow(self, facts: PageFacts, response: Response):
+    def _follow(self, item: PageItem, facts: PageFacts, response: Response):
+        """Requests for what a page leads to: pagination first, then entries and links."""
         section, hops = response.meta.get("section"), response.meta.get("hops", 0)
         if response.meta.get("reference"):
             return   # a template reference is read for its navigation, not followed
-        listing = facts.listing
-        if listing is not None and facts.kind in ("list", "datastore"):
-            page_no = response.meta.get("list_page_no", 1)
-            for url in listing.next_pages:
-                if page_no < self.limits.max_list_pages and self.scope.is_internal(url):
-                    request = self._request(url, section, hops=hops, priority=5, list_page_no=page_no + 1)
-                    if request is not None:
-                        yield request
-            targets = [entry.url for entry in listing.entries]
-        else:
-            targets = []
-        targets += [link.url for link in facts.links if link.context == "a" and not link.hidden]
+        page_no = response.meta.get("list_page_no", 1)
+        for link in item.links:
+            if link.context == "next" and link.internal and page_no < self.limits.max_list_pages:
+                request = self._request(link.url, section, hops=hops, priority=5, list_page_no=page_no + 1)
+                if request is not None:
+                    yield request
+        targets = [entry.url for entry in item.entries]
+        targets += [link.url for link in item.links if link.context == "a" and not link.hidden and link.internal]
         for url in targets:
-            if not self.scope.is_internal(url) or extension(url) in SKIP_EXTS:
+            if url in self.seen or not self.scope.is_internal(url) or extension(url) in SKIP_EXTS:
                 continue
-            placed = self._section_for(normalize_url(url), section, hops)
+            placed = self._section_for(url, section, hops)
             if placed is not None:
                 request = self._request(url, placed[0], hops=placed[1])
                 if request is not None:
@@ -170,9 +172,9 @@ class SectionsSpider(scrapy.Spider):
             yield item
             yield LogItem("ERROR", response.url, item.error)
             return
-        self._fill(item, facts, response)
+        self._fill(item, facts)
         yield item
-        yield from self._follow(facts, response)
+        yield from self._follow(item, facts, response)
         logger.debug("parsed %s in %.1f ms", response.url, (time.perf_counter() - started) * 1000)
 
     def _base_item(self, response: Response) -> PageItem:
@@ -188,7 +190,7 @@ class SectionsSpider(scrapy.Spider):
             depth=response.meta.get("depth", 0),
         )
 
-    def _fill(self, item: PageItem, facts: PageFacts, response: Response) -> None:
+    def _fill(self, item: PageItem, facts: PageFacts) -> None:
         item.encoding, item.title, item.kind, item.text = facts.encoding, facts.title, facts.kind, facts.text
         item.meta = facts.meta
         if facts.published:
