@@ -101,3 +101,15 @@ def test_reaudit_replaces_findings(demo):
     assert [(f["rule"], f["url"], f["detail"]) for f in after] == [(f["rule"], f["url"], f["detail"]) for f in before]
     runs = json.loads(cli("runs", "--db", demo["db"], "--format", "json").stdout)
     assert [r["status"] for r in runs] == ["complete"]
+
+
+def test_run_does_crawl_audit_and_report_in_one_go(tmp_path):
+    with DemoPortal() as portal:
+        config = tmp_path / "sites.yaml"
+        config.write_text(demo_config(portal.portal_url, portal.site_url, "sqlite:///weekly.db"), encoding="utf-8")
+        result = cli("run", config, "--out", tmp_path / "out", "--no-progress")
+        expected = len(ground_truth(portal.portal_url, portal.site_url)["findings"])
+    assert Path(result.stdout.strip()) == tmp_path / "out" / "bulletin.html"
+    assert "检查基准日：2026年11月20日" in (tmp_path / "out" / "bulletin.html").read_text(encoding="utf-8")
+    findings = json.loads(cli("findings", "--config", config, "--format", "json").stdout)
+    assert len(findings) == expected
