@@ -5,14 +5,17 @@ A site in the config is a *section*: start URLs, allowed hosts and optional path
 
 * the **owner by scope** of a URL: the section with the longest matching scope prefix;
 * the **start pages** of each section (owned by it even without a scope);
-* the **home section** of a host: the section without a scope whose start page has the
-  shortest path there (typically the portal). It alone may follow the host's shared
-  navigation when pages are attributed (see crawler.attribution).
+* the **home section** of a host: the section whose start page is the host's root
+  (``/``, ``/index.html`` …), typically the portal. It alone may follow the host's shared
+  navigation when pages are attributed (see crawler.attribution). A host without one (say
+  only a department's ``/col/col123/`` section is configured) gets its root fetched as a
+  *template reference*, so its shared navigation is still recognised.
 
 Everything else (Hanweb `/col/…` pages, articles) is attributed by provenance after the crawl.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -25,6 +28,9 @@ from govaudit.config import Config
 SKIP_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "svg", "webp", "ico", "css", "js", "mp4", "mp3", "avi",
                        "flv", "swf", "zip", "rar", "7z", "exe", "apk", "woff", "woff2", "ttf", "eot", "xml", "json",
                        "txt", "xls", "xlsx", "doc", "docx", "pdf", "wps", "et"})
+
+
+_ROOT_PATH = re.compile(r"^/?(?:(?:index|default|home|main)\.(?:s?html?|jsp|php|aspx?))?$", re.I)
 
 
 @lru_cache(maxsize=131072)
@@ -59,15 +65,13 @@ class Scope:
     @classmethod
     def from_config(cls, config: Config) -> "Scope":
         scope = cls(config)
-        candidates: dict[str, list[tuple[int, str]]] = {}
         for site in config.sites:
             scope.hosts.update(site.allowed_hosts)
             for url in site.start_urls:
                 norm = normalize_url(url)
                 scope.starts.setdefault(norm, site.id)
-                if not site.scope:
-                    candidates.setdefault(netloc(norm), []).append((len(urlsplit(norm).path), site.id))
-        scope.home = {host: min(options)[1] for host, options in candidates.items()}
+                if _ROOT_PATH.match(urlsplit(norm).path):
+                    scope.home.setdefault(netloc(norm), site.id)
         return scope
 
     def is_internal(self, url: str) -> bool:
@@ -90,12 +94,10 @@ class Scope:
         return self.home.get(netloc(url))
 
     def reference_roots(self) -> list[str]:
-        """Host roots to fetch as template references: hosts where sections share the host by scope."""
-        scoped_hosts = {h for site in self.config.sites if site.scope for h in site.allowed_hosts}
-        roots = []
+        """Roots of the hosts without a home section, fetched to learn their shared navigation."""
+        roots = {}
         for url in self.starts:
             host = netloc(url)
-            if host in scoped_hosts:
-                roots.append(f"{urlsplit(url).scheme}://{host}/")
-                scoped_hosts.discard(host)
-        return roots
+            if host not in self.home:
+                roots.setdefault(host, f"{urlsplit(url).scheme}://{host}/")
+        return list(roots.values())

@@ -110,3 +110,22 @@ def test_column_rows(store):
     assert frame.loc[("mzj", H + "/col/col7/index.html"), "update_class"] == "通知公告"
     assert len(frame) == 6   # col1, col5, col7 twice, col9, jyj/tzgg
     assert store.run(store.run_id)["status"] == "complete"
+
+
+def test_lone_department_on_a_portal_host_does_not_inherit_the_portal(tmp_path):
+    config = parse_config({
+        "departments": [{"id": "wjw", "name": "卫健委"}],
+        "sites": [{"id": "wjw", "name": "卫健委", "department": "wjw", "start_urls": [f"{H}/col/col100/index.html"]}],
+    })
+    store = Store(f"sqlite:///{tmp_path / 'lone.db'}")
+    run_id = store.new_run(None, None, config_snapshot(config))
+    pages_ = [page("/", "hub"), page("/col/col100/index.html", "hub"),
+              page("/col/col1/index.html", "list", column_name="青溪要闻", column_name_source="breadcrumb"),
+              page("/col/col5/index.html", "list", column_name="卫生动态", column_name_source="breadcrumb")]
+    links_ = [l for p in pages_ for l in block_links(p["url"][len(H):], "hdr", HEADER)]
+    links_ += block_links("/col/col100/index.html", "wnav", [("/col/col5/index.html", "卫生动态")])
+    store.write_batch({"pages": [dict(p, run_id=run_id) for p in pages_],
+                       "links": [dict(l, run_id=run_id) for l in links_]})
+    finalize_run(store, run_id, config)
+    frame = store.table_frame(columns, run_id)
+    assert list(frame["url"]) == [H + "/col/col5/index.html"]
