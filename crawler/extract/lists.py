@@ -9,6 +9,7 @@ a document-length title), and page chrome (header, nav, menus, footer, friend li
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ _NAV_WORDS = re.compile(r"^(?:首页|上一页|上页|下一页|下页|后页|�
                         r"\d{1,3}|[<>«»›‹]+|返回|打印|关闭|收藏)\W*$", re.I)
 _TRUNCATED = ("…", "...", "..", "．．．")
 _BULLETS = "·•●○■□◆◇▪►▶>»-—*※ \u3000"
+#: Badges CMSs glue in front of a title: "[置顶]", "【置顶】", "置顶：", "[new]", "【热】".
+_BADGE = re.compile(r"^\s*(?:[\[【(（](?:置顶|顶|新|热|new|hot|top)[\]】)）]|置顶\s*[:：\s])\s*", re.I)
 _DATE_EXCLUDED_COLUMNS = re.compile(r"成文|印发|发文|生效|施行|废止|索引|文号|编号")
 _DATE_PREFERRED_COLUMNS = re.compile(r"发布|公开|日期|时间")
 _LIST_ARRAY_NAME = re.compile(r"item|list|data|news|info|article|doc|record|row|result", re.I)
@@ -78,8 +81,11 @@ def _anchors(el, limit: int = _MAX_ITEM_LINKS + 1) -> list:
 
 
 def anchor_title(a) -> str:
-    """Anchor text, or its title attribute when the text is truncated or empty."""
-    text = collapse(a.text_content()).lstrip(_BULLETS)
+    """Anchor text, or its title attribute when the text is truncated or empty.
+
+    A leading pin/new badge ("[置顶]") is page decoration, not part of the document's name.
+    """
+    text = _BADGE.sub("", collapse(a.text_content()).lstrip(_BULLETS))
     title = collapse(a.get("title"))
     if title and (not text or text.endswith(_TRUNCATED)):
         return title
@@ -227,29 +233,52 @@ def _rows(table) -> list:
         for r in sec.iterchildren() if r.tag == "tr"]
 
 
+_TITLE_COLUMNS = re.compile(r"标题|名称|题名|文件名|主题")
+
+
+def _title_cell(anchor_cells: list, cells: list, labels: dict[int, str]):
+    """The cell holding the document's name among a row's linked cells.
+
+    目录 tables often link the 索引号 cell too; the name is the cell under a 标题/名称 header,
+    else the one with the most Chinese text (an index number is as long but has none).
+    """
+    if len(anchor_cells) == 1:
+        return anchor_cells[0]
+    for cell in anchor_cells:
+        if _TITLE_COLUMNS.search(labels.get(cells.index(cell), "")):
+            return cell
+    return max(anchor_cells, key=lambda c: (len(_CJK.findall(c.text_content())),
+                                            len(collapse(c.text_content()))))
+
+
 def _table_entries(table, base: str, ref: date) -> list[ListEntry]:
-    """Entries of a table: one per row with a link; the date cell chosen by column header."""
+    """Entries of a table: one per row with a link; the date cell chosen by column header.
+
+    A link-less row reading only "2025年" is a separator: it dates the MM-DD rows below it.
+    """
     rows = _rows(table)
     labels: dict[int, str] = {}
     entries = []
+    years = _YearContext(table, ref)
     for row in rows:
         cells = [c for c in row.iterchildren() if c.tag in ("td", "th")]
         if not _anchors(row, 1):
+            if years.separator(row):
+                continue
             if not labels and any(collapse(c.text_content()) for c in cells):
                 labels = {i: collapse(c.text_content()) for i, c in enumerate(cells)}
             continue
         anchor_cells = [c for c in cells if _anchors(c, 1)]
         if len(anchor_cells) != 1 and len(_anchors(row)) > _MAX_ITEM_LINKS:
             continue
-        main = max(anchor_cells, key=lambda c: len(collapse(c.text_content()))) if anchor_cells \
-            else row
+        main = _title_cell(anchor_cells, cells, labels) if anchor_cells else row
         others = [(i, c) for i, c in enumerate(cells) if c is not main
                   and not _DATE_EXCLUDED_COLUMNS.search(labels.get(i, ""))]
         others.sort(key=lambda ic: not _DATE_PREFERRED_COLUMNS.search(labels.get(ic[0], "")))
         entry = entry_from_item(row, base, ref, date_cells=[c for _, c in others],
                                 anchor_cell=main)
         if entry is not None:
-            entries.append(entry)
+            entries.append(years.apply(entry))
     return entries
 
 
@@ -318,7 +347,7 @@ def _items_of(el):
     if not counts:
         return None, None
     common, n = max(counts.items(), key=lambda kv: kv[1])
-    if n < 2 or common not in ("div", "p", "li", "dd", "dt", "table", "section", "article",
+    if n < 2 or common not in ("div", "p", "li", "dd", "dt", "dl", "table", "section", "article",
                                "span", "h3", "h4", "h5", "em", "font"):
         return None, None
     return "items", [c for c in children if c.tag == common]
@@ -331,8 +360,84 @@ def _entries_of(el, base: str, ref: date) -> list[ListEntry]:
     if kind == "flat":
         return _flat_entries(el, base, ref)
     if kind == "items":
-        return [e for e in (entry_from_item(i, base, ref) for i in items) if e is not None]
+        years = _YearContext(el, ref)
+        entries = []
+        for item in items:
+            entry = entry_from_item(item, base, ref)
+            if entry is not None:
+                entries.append(years.apply(entry))
+            else:
+                years.separator(item)
+        return entries
     return []
+
+
+# ---------------------------------------------------------------- year context
+
+_YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?|年\s*\d{1,2}\s*月份?)?\s*[:：]?\s*$")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+class _YearContext:
+    """The year a list states once for its MM-DD dates: a "2025年" separator row/item inside it,
+    or a heading that reads only "2025年" just before it (year archive pages).
+
+    Without it "[03-05]" is read as the most recent 3 March, which is wrong for every
+    item of an older year's group. A stated year is only used when the date it gives is
+    not in the future.
+    """
+
+    def __init__(self, container, ref: date):
+        self.container, self.ref = container, ref
+        self.year: int | None = None
+        self.heading: int | None = None
+        self.looked_up = False
+
+    def separator(self, el) -> bool:
+        """Take el's year if el is a year separator; whether it was one."""
+        text = el.text_content()
+        m = _YEAR_HEADING.match(text) if len(text) <= 40 else None
+        if m:
+            self.year = int(m.group(1))
+        return m is not None
+
+    def _heading_year(self) -> int | None:
+        if not self.looked_up:
+            self.heading, self.looked_up = _year_before(self.container), True
+        return self.heading
+
+    def apply(self, entry: ListEntry) -> ListEntry:
+        raw = entry.raw_date or ""
+        if entry.date is None or entry.date_source != "list" or _HAS_YEAR.search(raw):
+            return entry
+        year = self.year or self._heading_year()
+        if year and year != entry.date.year:
+            try:
+                stated = entry.date.replace(year=year)
+            except ValueError:
+                return entry
+            if stated <= self.ref + timedelta(days=1):
+                entry.date = stated
+        return entry
+
+
+def _year_before(el) -> int | None:
+    """Year of a "2025年"-only heading among the few elements just before el (or its parents)."""
+    node = el
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        for sib in list(node.itersiblings(preceding=True))[:3]:
+            if not isinstance(sib.tag, str) or sib.tag in ("script", "style"):
+                continue
+            text = sib.text_content()
+            m = _YEAR_HEADING.match(text) if len(text) <= 40 else None
+            if m:
+                return int(m.group(1))
+            if _anchors(sib, 1):
+                return None
+        node = node.getparent()
+    return None
 
 
 def _good(entry: ListEntry) -> bool:
@@ -348,23 +453,34 @@ def _qualifies(entries: list[ListEntry]) -> bool:
     return len(good) >= 2 or any(e.date_source in ("list", "relative") for e in good)
 
 
-def candidate_blocks(doc, base: str, ref: date, rules: HiddenRules | None = None
-                     ) -> list[tuple[object, list[ListEntry]]]:
+#: Containers that are lists by markup: one dated item in one of them is a one-item column.
+_LIST_TAGS = frozenset({"ul", "ol", "dl", "table"})
+
+
+def candidate_blocks(doc, base: str, ref: date, rules: HiddenRules | None = None,
+                     page_url: str | None = None) -> list[tuple[object, list[ListEntry]]]:
     """Every visible, non-chrome container that holds a plausible list, in document order.
 
     Hidden containers are skipped: a planted block of spam links must never become the list.
+    `page_url` (default: base) lets a menu be recognised by its link to the page itself.
     """
     rules = hidden_rules(doc) if rules is None else rules
+    page_url = page_url or base
     body = next(doc.iter("body"), doc)
     memo: dict = {}
     blocks = []
     for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag in ("body", "html") or not _anchors(el, 2)[1:]:
+        if not isinstance(el.tag, str) or el.tag in ("body", "html"):
+            continue
+        links = len(_anchors(el, 2))
+        if links < 2 and not (links == 1 and el.tag in _LIST_TAGS):
             continue
         if _spans_chrome(el):
             continue
         entries = _entries_of(el, base, ref)
-        if entries and _qualifies(entries) and not _navigation(entries) and not is_chrome(el, memo) \
+        if links == 1 and not any(e.date_source == "list" for e in entries):
+            continue   # a lone undated link in a <ul> is a menu item, not a one-item column
+        if entries and _qualifies(entries) and not _navigation(entries, page_url) and not is_chrome(el, memo) \
                 and not hidden_by_ancestry(el, rules):
             blocks.append((el, entries))
     return blocks
@@ -375,15 +491,30 @@ def _spans_chrome(el) -> bool:
     return any(isinstance(child.tag, str) and _own_chrome(child) for child in el)
 
 
-_COLUMN_URL = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?|/col/col\d+/?(?:index\.html)?)(?:\?.*)?$", re.I)
+_COLUMN_URL = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?|/col/col\d+/?(?:index\.html)?"
+                         r"|/(?:list|channel|column|lanmu)[\w-]*\.(?:s?html?|jsp|aspx?|php|do))$", re.I)
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.I)
 
 
-def _navigation(entries: list[ListEntry]) -> bool:
-    """Links to other columns (a side menu), not a column's items: nearly all undated and
-    mostly pointing at column index pages."""
+def page_key(url: str) -> str:
+    """A URL without scheme, index/default file name and trailing slash, to compare pages."""
+    parts = urlsplit(url)
+    path = _INDEX_FILE.sub("/", parts.path or "/").rstrip("/")
+    return f"{parts.netloc.lower()}{path}?{parts.query}"
+
+
+def _navigation(entries: list[ListEntry], page_url: str | None = None) -> bool:
+    """Links to other columns (a side menu), not a column's items: nearly all undated, and
+    mostly pointing at column index pages or including a link to this very page (a menu of
+    sibling columns always lists the current one; a column's items never link back to it)."""
     undated = sum(1 for e in entries if e.date is None)
+    if undated < 0.8 * len(entries):
+        return False
     to_columns = sum(1 for e in entries if _COLUMN_URL.search(urlsplit(e.url).path or "/"))
-    return undated >= 0.8 * len(entries) and to_columns >= 0.5 * len(entries)
+    if to_columns >= 0.5 * len(entries):
+        return True
+    own = page_key(page_url) if page_url else None
+    return own is not None and any(page_key(e.url) == own for e in entries)
 
 
 _EMPTY_LIST_TOKEN = re.compile(r"(?:^|[^a-z])(?:list|lists|news|infolist|lb|liebiao|xxgk|con_?list|items?)(?:$|[^a-z])")
@@ -413,11 +544,119 @@ def _dedupe(entries: list[ListEntry]) -> list[ListEntry]:
     return out
 
 
-def _best_block(blocks):
-    """The main list: highest score; same-tag same-class sibling blocks are merged into it."""
+_PAGER_TEXT = re.compile(r"共\s*\d+\s*[条页]|页次|第?\s*\d+\s*/\s*\d+\s*页")
+_PAGER_WORDS = frozenset({"下一页", "下页", "尾页", "末页", "上一页", "上页"})
+_MORE = re.compile(r"更多|^\s*more\b|^\s*\+\s*$", re.I)
+
+
+def _pager_ancestors(doc) -> set:
+    """Ancestors of the page's pagination widgets (下一页/尾页 links, "共N条", createPageHTML)."""
+    found = [a for a in doc.iter("a")
+             if collapse(a.text_content()).replace(" ", "").strip("<>《》«»") in _PAGER_WORDS]
+    found += [s for s in doc.iter("script") if s.text and "createPageHTML" in s.text]
+    for text in doc.xpath("//body//text()[contains(., '共') or contains(., '页')]"):
+        if len(text) <= 80 and _PAGER_TEXT.search(text) and text.getparent() is not None:
+            found.append(text.getparent())
+    return {anc for el in found for anc in el.iterancestors()}
+
+
+def _climb(el, levels: int):
+    """Up to `levels` ancestors of el, stopping below <body>."""
+    node = el
+    for _ in range(levels):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            return
+        yield node
+
+
+def _pager_distance(el, pagers: set) -> int:
+    """Levels from el up to the nearest element that also holds the pagination (99: none)."""
+    return next((i for i, anc in enumerate(itertools.chain([el], _climb(el, 4)))
+                 if anc in pagers), 99)
+
+
+def _has_more_link(el, shared: dict) -> bool:
+    """A "更多/more" link in the block's own box (not in a box shared with other blocks)."""
+    for anc in _climb(el, 2):
+        if shared.get(anc, 0) > 1:
+            return False
+        for a in anc.iter("a"):
+            img = next(a.iter("img"), None)
+            label = collapse(a.text_content()) + " " + (a.get("title") or "") + " " + (
+                "" if img is None else (img.get("alt") or "") + (img.get("src") or ""))
+            if _MORE.search(label.strip()) or (img is not None and "more" in label.lower()):
+                return True
+    return False
+
+
+_SIDE_HEADING = re.compile(r"热点|热门|排行|推荐|相关|猜你|精选|浏览最多|点击最多")
+_SIDE_TOKENS = frozenset({"side", "sidebar", "aside", "sidebox", "hot", "rank", "ranking",
+                          "tuijian", "xgwz", "xglj", "related"})
+
+
+def _side_box(el) -> bool:
+    """A box in the page's margin: an <aside>/"side…" container, or a box headed 热点推荐,
+    阅读排行, 相关文章 … (the names every CMS gives these boxes)."""
+    for node in itertools.chain([el], _climb(el, 3)):
+        tokens = set(re.split(r"[^a-z0-9]+", el_classes(node)))
+        if node.tag == "aside" or tokens & _SIDE_TOKENS:
+            return True
+    for node in itertools.chain([el], _climb(el, 1)):
+        for sib in list(node.itersiblings(preceding=True))[:2]:
+            if isinstance(sib.tag, str) and sib.tag not in ("script", "style"):
+                text = collapse(sib.text_content())
+                if len(text) <= 20 and _SIDE_HEADING.search(text):
+                    return True
+    return False
+
+
+def _local_share(entries: list[ListEntry], page_url: str) -> float:
+    """Share of entries under the page's own directory (0 when the page sits at the root)."""
+    parts = urlsplit(page_url)
+    folder = parts.path.rsplit("/", 1)[0] + "/"
+    if folder == "/" or not entries:
+        return 0.0
+    targets = [urlsplit(e.url) for e in entries]
+    inside = sum(1 for t in targets if t.netloc == parts.netloc and t.path.startswith(folder))
+    return inside / len(entries)
+
+
+def _rank_blocks(blocks, doc, page_url: str) -> list[float]:
+    """Score of each block as the column's own list.
+
+    Side boxes (热点推荐, 阅读排行, 相关文章) are often longer and as well dated as the column's
+    list. What tells them apart on any site: the column's list sits next to the pagination,
+    links into the column's own directory, and has no "更多" link of its own; the side box
+    is named like one (heading or container class).
+    """
+    pagers = _pager_ancestors(doc) if len(blocks) > 1 else set()
+    distances = [_pager_distance(el, pagers) for el, _ in blocks]
+    nearest = min(distances, default=99)
+    shared: dict = {}
+    for el, _ in blocks:
+        for anc in _climb(el, 2):
+            shared[anc] = shared.get(anc, 0) + 1
+    ranks = []
+    for (el, entries), distance in zip(blocks, distances):
+        rank = float(_score(entries))
+        if len(blocks) > 1:
+            rank *= 2 if nearest < 99 and distance == nearest else 1
+            rank *= 2 if _local_share(entries, page_url) >= 0.5 else 1
+            rank /= 2 if _has_more_link(el, shared) else 1
+            rank /= 2 if _side_box(el) else 1
+        ranks.append(rank)
+    return ranks
+
+
+def _best_block(blocks, doc=None, page_url: str = ""):
+    """The main list: highest rank (see _rank_blocks); same-tag same-class sibling blocks are
+    merged into it."""
     if not blocks:
         return None, []
-    best, entries = max(blocks, key=lambda b: (_score(b[1]), -blocks.index(b)))
+    ranks = _rank_blocks(blocks, doc, page_url) if doc is not None else [
+        float(_score(es)) for _, es in blocks]
+    best, entries = blocks[max(range(len(blocks)), key=lambda i: (ranks[i], -i))]
     parent = best.getparent()
     if parent is not None:
         siblings = [(el, es) for el, es in blocks if el.getparent() is parent
@@ -433,10 +672,10 @@ _RECORD = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</rec
 _NEXTGROUP = re.compile(r"<nextgroup\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</nextgroup>",
                         re.S | re.I)
 _TOTAL_TAG = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
-_JS_NUMBER = r"""\s*[:=]\s*['"]?(\d+)"""
+_JS_NUMBER = r"""['"]?\s*[:=]\s*['"]?(\d+)"""      # key may be quoted: "totalRecord": 87
 _TOTAL_JS = re.compile(r"\btotalRecord" + _JS_NUMBER, re.I)
 _PER_PAGE_JS = re.compile(r"\bperPage" + _JS_NUMBER, re.I)
-_PROXY_JS = re.compile(r"""\bproxyUrl\s*[:=]\s*['"]([^'"]+)['"]""", re.I)
+_PROXY_JS = re.compile(r"""\bproxyUrl['"]?\s*[:=]\s*['"]([^'"]+)['"]""", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 _PAGING_PARAMS = frozenset({"page", "startrecord", "endrecord", "perpage"})
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -709,8 +948,8 @@ def analyze(doc, url: str, ref: date, rules: HiddenRules | None = None) -> ListA
     hanweb = _hanweb(scripts, base, ref)
     if hanweb is not None:
         return ListAnalysis(listing=hanweb)
-    blocks = candidate_blocks(doc, base, ref, rules)
-    container, entries = _best_block(blocks)
+    blocks = candidate_blocks(doc, base, ref, rules, page_url=url)
+    container, entries = _best_block(blocks, doc, url)
     script_entries, empty_array = _script_array(scripts, base, ref)
     trs = _createpagehtml(scripts, base, url)
     shape = None

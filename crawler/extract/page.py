@@ -239,6 +239,9 @@ _GENERIC_SEGMENTS = frozenset({"正文", "详情", "内容", "正文内容", "�
 _HEADING_CLASS = re.compile(r"(?:^|[^a-z])(?:title|tit|lmmc|lm_?name|column_?name|bt)(?:[^a-z]|$)")
 _HEADING_NOISE = re.compile(r"更多|more|[>»＞+]+|\s", re.I)
 _TITLE_SPLIT = re.compile(r"\s*[-_|｜—–]+\s*")
+#: Titles of error pages (often served with status 200): they name no column.
+_ERROR_TITLE = re.compile(r"^\s*(?:40[034]|50[0-4])(?!\d)|页面不存在|页面未找到|找不到(?:该|此|您要的)?页面"
+                          r"|不存在或已被删除|not\s*found|访问出错|出错了|错误页面", re.I)
 
 
 def _crumb_segments(box) -> list[str]:
@@ -311,7 +314,9 @@ def _column_name(doc, meta: dict, container, title: str) -> tuple[str | None, st
     heading = _list_heading(container) if container is not None else None
     if heading:
         return heading, "heading"
-    first = next((s for s in _TITLE_SPLIT.split(title) if s.strip()), "") if title else ""
+    if not title or _ERROR_TITLE.search(title):
+        return None, None
+    first = next((s for s in _TITLE_SPLIT.split(title) if s.strip()), "")
     return (first.strip(), "title") if first.strip() else (None, None)
 
 
@@ -326,32 +331,47 @@ ARTICLE_MAX_ENTRIES = 8
 _BODY_MIN_CHARS = 150
 
 
-def _non_link_chars(el) -> int:
+def _non_link_chars(el, skip=None) -> int:
+    """Characters of el's own prose: text outside links (and outside `skip`), no dates/digits."""
     text = el.text_content()
     for a in el.iter("a"):
         text = text.replace(a.text_content(), "", 1)
+    if skip is not None and any(anc is el for anc in skip.iterancestors()):
+        listed = skip.text_content()
+        for a in skip.iter("a"):
+            listed = listed.replace(a.text_content(), "", 1)
+        text = text.replace(listed, "", 1)
     return len(re.sub(r"[\d\s\-/:.\[\]【】()（）年月日]", "", text))
 
 
-def _has_article_body(doc) -> bool:
+def _has_article_body(doc, main_list=None) -> bool:
+    """Whether a content-classed box holds real prose.
+
+    The main list is left out: summary paragraphs under each item of a news list are text too,
+    but they make a list page, not a document.
+    """
     body = next(doc.iter("body"), doc)
     checked = 0
     for el in body.iter("div", "td", "article", "section"):
         classes = el_classes(el)
         if not _BODY_CLASS.search(classes):
             continue
+        if main_list is not None and (el is main_list or any(
+                anc is main_list for anc in el.iterancestors())):
+            continue
         if "trs_editor" in classes:
             return True
         checked += 1
-        if _non_link_chars(el) >= _BODY_MIN_CHARS:
+        if _non_link_chars(el, main_list) >= _BODY_MIN_CHARS:
             return True
         if checked >= 20:
             break
     return False
 
 
-def _article_signals(doc, facts: PageFacts, n_entries: int) -> tuple[bool, bool, bool]:
-    """(strong, weak, has body): evidence that the page is a single document.
+def _article_signals(doc, facts: PageFacts, n_entries: int, main_list=None
+                     ) -> tuple[bool, bool, bool, bool]:
+    """(strong, weak, has body, labelled): evidence that the page is a single document.
 
     A 发布时间 label only counts when it is not repeated per list entry (some column pages
     print "发布时间：…" on every item).
@@ -359,12 +379,12 @@ def _article_signals(doc, facts: PageFacts, n_entries: int) -> tuple[bool, bool,
     keys = {k.lower() for k, v in facts.meta.items() if v.strip()}
     strong = bool(keys & {"articletitle", "pubdate"}) or bool(_ARTICLE_URL.search(facts.url)) \
         or date_from_url(facts.url) is not None
-    body = _has_article_body(doc)
+    body = _has_article_body(doc, main_list)
     labels = len(_PUBLISH_LABEL.findall(facts.text))
     labelled = (facts.published is not None and facts.published.source in ("label", "relative")
                 and bool(_PUBLISH_LABEL.search(facts.published.raw))
                 and labels <= 2 and not (n_entries >= 2 and labels >= n_entries))
-    return strong, body or labelled, body
+    return strong, body or labelled, body, labelled
 
 
 def _more_link_near(block, others) -> bool:
@@ -407,6 +427,7 @@ def _kind(doc, facts: PageFacts, analysis: lists.ListAnalysis, is_start_page: bo
 
     Order: start page → hub; strong article evidence (PubDate/ArticleTitle meta, article URL)
     with a short list, or with a long unpaginated list next to a substantial body → article;
+    a single 发布时间 label plus prose outside an unpaginated list (相关文章) → article;
     several dated blocks each with a "more" link and no pagination → hub; a long list
     (≥ 8 entries) → list; weak article evidence (发布时间 label, article body text) unless the
     list is paginated/placeholder/CMS-shaped → article; any list → list; else other.
@@ -415,10 +436,12 @@ def _kind(doc, facts: PageFacts, analysis: lists.ListAnalysis, is_start_page: bo
         return "hub"
     listing = analysis.listing
     n = len(listing.entries) if listing else 0
-    strong, weak, body = _article_signals(doc, facts, n)
+    strong, weak, body, labelled = _article_signals(doc, facts, n, analysis.container)
     paginated = listing is not None and (listing.placeholder or bool(listing.next_pages)
                                          or listing.shape not in ("html_list", "table"))
     if strong and (n < ARTICLE_MAX_ENTRIES or (body and not paginated)):
+        return "article"
+    if labelled and body and not paginated:
         return "article"
     if _is_hub(analysis):
         return "hub"
@@ -462,8 +485,9 @@ def extract_page(body: bytes, url: str, *, ref: date, content_type: str | None =
     facts.identity = _identity(facts.text, text)
     facts.published, facts.rejected_dates = find_publication_date(doc, url, ref, lines=lines)
     analysis = lists.analyze(doc, url, ref, rules)
-    facts.column_name, facts.column_name_source = _column_name(
-        doc, facts.meta, analysis.container, facts.title)
     facts.kind = _kind(doc, facts, analysis, is_start_page)
+    # A hub's best block is one of its boxes: its heading names that box, not the page.
+    facts.column_name, facts.column_name_source = _column_name(
+        doc, facts.meta, analysis.container if facts.kind != "hub" else None, facts.title)
     facts.listing = analysis.listing if facts.kind == "list" else None
     return facts
