@@ -55,6 +55,17 @@ def extension(url: str) -> str:
     return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
 
 
+def home_sections(sites: list[tuple[str, list[str]]]) -> dict[str, str]:
+    """host -> id of the first section (site id, start URLs) that starts at that host's root."""
+    home: dict[str, str] = {}
+    for site_id, start_urls in sites:
+        for url in start_urls:
+            norm = normalize_url(url)
+            if _ROOT_PATH.match(urlsplit(norm).path):
+                home.setdefault(netloc(norm), site_id)
+    return home
+
+
 @dataclass
 class Scope:
     config: Config
@@ -64,14 +75,11 @@ class Scope:
 
     @classmethod
     def from_config(cls, config: Config) -> "Scope":
-        scope = cls(config)
+        scope = cls(config, home=home_sections([(s.id, s.start_urls) for s in config.sites]))
         for site in config.sites:
             scope.hosts.update(site.allowed_hosts)
             for url in site.start_urls:
-                norm = normalize_url(url)
-                scope.starts.setdefault(norm, site.id)
-                if _ROOT_PATH.match(urlsplit(norm).path):
-                    scope.home.setdefault(netloc(norm), site.id)
+                scope.starts.setdefault(normalize_url(url), site.id)
         return scope
 
     def is_internal(self, url: str) -> bool:

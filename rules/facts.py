@@ -5,33 +5,64 @@ from the store. Nothing here fetches or judges.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cached_property
 
 import pandas as pd
 from sqlalchemy import select
 
-from govaudit.store import Store, columns, links, page_sites, pages, template_blocks
+from crawler.scope import home_sections, netloc
+from govaudit.store import Store, attachments, columns, links, list_items, page_sites, pages, template_blocks
 from govaudit.windows import Window, parse_window
 
 
-#: Columns of `RunFacts.columns` the rules rely on (the store's `columns` table).
-COLUMN_FIELDS = ["site_id", "department_id", "name", "url", "update_class", "window", "latest_date",
-                 "latest_source", "item_count", "undated_count", "placeholder", "fetched", "shape"]
-TEXT_FIELDS = ["site_id", "text", "url", "source"]
+#: Fields of each frame the rules may rely on; a frame a test does not give is empty with these.
+FIELDS = {
+    "columns": ["site_id", "department_id", "name", "url", "update_class", "window", "latest_date",
+                "latest_source", "item_count", "undated_count", "placeholder", "fetched", "shape"],
+    "site_texts": ["site_id", "text", "url", "source"],
+    "pages": ["url", "final_url", "status", "kind", "title", "text", "published", "published_source",
+              "column_name", "site_code", "icp", "police", "meta", "fetched_at", "error"],
+    "links": ["page_url", "url", "text", "hidden", "context", "block", "internal"],
+    "list_items": ["page_url", "position", "title", "url", "date", "date_source"],
+    "attachments": ["url", "status", "ext", "bytes", "text", "error"],
+    "page_sites": ["page_url", "site_id", "how"],
+    "template_blocks": ["block"],
+}
+_TABLES = {"pages": pages, "links": links, "list_items": list_items, "attachments": attachments,
+           "page_sites": page_sites, "template_blocks": template_blocks, "columns": columns}
 
 
-@dataclass
 class RunFacts:
-    run_id: int
-    config: dict                                   # the run's config snapshot
-    columns: pd.DataFrame                          # one row per (site, column)
-    site_texts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TEXT_FIELDS))
+    """One run's facts. Frames load lazily from the store (or come ready-made in tests):
+    ``facts.columns``, ``facts.pages``, ``facts.links``, ``facts.list_items``, ``facts.attachments``,
+    ``facts.page_sites``, ``facts.template_blocks`` and ``facts.site_texts``."""
 
-    def __post_init__(self):
-        missing = [c for c in COLUMN_FIELDS if c not in self.columns.columns]
-        if missing:   # an empty frame from a run without columns still has the fields
-            self.columns = self.columns.reindex(columns=list(self.columns.columns) + missing)
+    def __init__(self, run_id: int, config: dict, loader: Callable[[str], pd.DataFrame] | None = None,
+                 **frames: pd.DataFrame):
+        unknown = set(frames) - set(FIELDS)
+        if unknown:
+            raise TypeError(f"unknown frames {sorted(unknown)}; known: {sorted(FIELDS)}")
+        self.run_id, self.config, self._loader, self._frames = run_id, config, loader, dict(frames)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            loaded = self._loader(name) if self._loader else pd.DataFrame(columns=FIELDS[name])
+            self._frames[name] = loaded
+        frame = self._frames[name]
+        missing = [c for c in FIELDS[name] if c not in frame.columns]
+        if missing:   # an empty frame still has its fields
+            frame = self._frames[name] = frame.reindex(columns=list(frame.columns) + missing)
+        return frame
+
+    columns = property(lambda self: self.frame("columns"))
+    site_texts = property(lambda self: self.frame("site_texts"))
+    pages = property(lambda self: self.frame("pages"))
+    links = property(lambda self: self.frame("links"))
+    list_items = property(lambda self: self.frame("list_items"))
+    attachments = property(lambda self: self.frame("attachments"))
+    page_sites = property(lambda self: self.frame("page_sites"))
+    template_blocks = property(lambda self: self.frame("template_blocks"))
 
     @cached_property
     def windows(self) -> dict[str, Window]:
@@ -47,22 +78,28 @@ class RunFacts:
     @classmethod
     def load(cls, store: Store, run_id: int) -> "RunFacts":
         run = store.run(run_id)
-        with store.engine.connect() as conn:
-            column_frame = store.table_frame(columns, run_id, conn)
-            texts = _site_texts(store, run_id, conn, run["config"])
-        return cls(run_id=run_id, config=run["config"], columns=column_frame, site_texts=texts)
+
+        def loader(name: str) -> pd.DataFrame:
+            with store.engine.connect() as conn:
+                if name == "site_texts":
+                    return _site_texts(store, run_id, conn, run["config"])
+                return store.table_frame(_TABLES[name], run_id, conn)
+
+        return cls(run_id=run_id, config=run["config"], loader=loader)
 
 
 def _site_texts(store: Store, run_id: int, conn, config: dict) -> pd.DataFrame:
     """Texts a section offers its readers: anchor texts of its own (non-template) links,
-    titles of its pages. Shared portal navigation counts only for the host's home section."""
-    home_sites = {site["id"] for site in config["sites"] if not site.get("scope")}
+    titles of its pages. Shared portal navigation counts only for the host's home section
+    (the same rule attribution follows, crawler.scope)."""
+    home = home_sections([(site["id"], site["start_urls"]) for site in config["sites"]])
     attributed = store.table_frame(page_sites, run_id, conn, ["page_url", "site_id"])
     template = set(store.frame(select(template_blocks.c.block).where(template_blocks.c.run_id == run_id), conn)["block"])
     link_frame = store.table_frame(links, run_id, conn, ["page_url", "url", "text", "hidden", "context", "block"])
     link_frame = link_frame[(link_frame["context"] == "a") & ~link_frame["hidden"].fillna(False).astype(bool)]
     site_links = link_frame.merge(attributed, on="page_url")
-    own = ~site_links["block"].isin(template) | site_links["site_id"].isin(home_sites)
+    page_home = site_links["page_url"].map(lambda url: home.get(netloc(url)))
+    own = ~site_links["block"].isin(template) | (page_home == site_links["site_id"])
     anchors = site_links[own].assign(source="link")[["site_id", "text", "url", "source"]]
     titles = store.table_frame(pages, run_id, conn, ["url", "title"]).merge(
         attributed, left_on="url", right_on="page_url")
