@@ -62,4 +62,25 @@ class Finding:
 
     @classmethod
     def of(cls, meta: RuleMeta, **fields) -> "Finding":
-        return cls(rule=meta.id, category=meta.category, severity=meta.severity, **fields)
+        """A finding of `meta`'s rule; `severity` may be given to downgrade (e.g. an early warning)."""
+        fields.setdefault("severity", meta.severity)
+        return cls(rule=meta.id, category=meta.category, **fields)
+
+
+def count_severity(count: int, veto_at: int, warn_at: int | None) -> str | None:
+    """'veto' once a site-level count reaches its veto threshold, 'advisory' (the early warning
+    vendors give, domain.md §3.1) from `warn_at`, else None."""
+    if count >= veto_at:
+        return "veto"
+    if warn_at is not None and count >= warn_at:
+        return "advisory"
+    return None
+
+
+def count_detail(site_name: str, what: str, names: list[str], severity: str, veto_at: int) -> str:
+    """'…有N个X（「a」「b」…），达到单项否决标准（M个）' or the early-warning wording."""
+    listed = "".join(f"「{n}」" for n in names[:8]) + ("等" if len(names) > 8 else "")
+    if severity == "veto":
+        return f"{site_name}共有{len(names)}个{what}（{listed}），达到单项否决标准（{veto_at}个）"
+    return (f"{site_name}已有{len(names)}个{what}（{listed}），距单项否决标准（{veto_at}个）"
+            f"仅差{veto_at - len(names)}个，请及时整改")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from rules.base import Finding, RuleMeta
 from rules.facts import RunFacts
 
@@ -19,9 +21,14 @@ META = RuleMeta(
 )
 
 
-def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
+def blank_columns(facts: RunFacts) -> pd.DataFrame:
+    """Fetched columns with no items or a placeholder."""
     frame = facts.columns
-    blank = frame[frame["fetched"].astype(bool) & ((frame["item_count"] == 0) | frame["placeholder"].astype(bool))]
+    return frame[frame["fetched"].astype(bool) & ((frame["item_count"] == 0) | frame["placeholder"].astype(bool))]
+
+
+def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
+    blank = blank_columns(facts)
     return [
         Finding.of(META, department_id=row.department_id, site_id=row.site_id, column=row.name, url=row.url,
                    evidence="暂无信息" if row.placeholder else "栏目无信息",

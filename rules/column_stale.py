@@ -7,7 +7,7 @@ are left to column_blank.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -70,3 +70,22 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
                          "item_count": int(row.item_count), "undated_count": int(row.undated_count)})
         for row in stale_columns(facts, as_of).itertuples()
     ]
+
+
+def due_columns(facts: RunFacts, as_of: date, days: int = 3) -> pd.DataFrame:
+    """The 临期提醒: columns fresh as of `as_of` that go stale within `days` days, with the
+    first day they count as stale (`due_date`) and the days left."""
+    frame = facts.columns
+    frame = frame[frame["fetched"].astype(bool) & (frame["item_count"] > 0) & ~frame["placeholder"].astype(bool)].copy()
+    frame["latest"] = frame["latest_date"].map(_as_date).astype(object)
+    frame = frame[frame["latest"].map(lambda d: d is not None)]
+    due = []
+    for row in frame.itertuples():
+        window = facts.windows[row.update_class]
+        stale_days = [as_of + timedelta(days=n) for n in range(0, days + 1)
+                      if row.latest < window.start(as_of + timedelta(days=n))]
+        due.append(stale_days[0] if stale_days and stale_days[0] > as_of else None)
+    frame["due_date"] = pd.Series(due, index=frame.index, dtype=object)
+    frame = frame[frame["due_date"].notna()].copy()
+    frame["days_left"] = [(d - as_of).days for d in frame["due_date"]]
+    return frame.sort_values(["due_date", "site_id", "url"])
