@@ -16,11 +16,19 @@ def departments_frame(config: dict) -> pd.DataFrame:
     return depts.merge(sites, left_on="department_id", right_index=True, how="left").fillna({"sites": 0})
 
 
+def aggregate_rules() -> frozenset[str]:
+    """Rules whose findings are site-level counts of other findings (not counted again)."""
+    from rules.registry import all_rules
+
+    return frozenset(module.META.id for module in all_rules() if module.META.aggregate)
+
+
 def problem_counts(findings: pd.DataFrame, departments: pd.DataFrame,
                    categories: tuple[str, ...] = BULLETIN_CATEGORIES) -> pd.DataFrame:
     """Per department: one count column per category, `total`, and `rank` (fewest problems first,
-    ties share the better rank: 1, 2, 2, 4)."""
-    relevant = findings[findings["category"].isin(categories)]
+    ties share the better rank: 1, 2, 2, 4). Site-level counts (aggregate rules) are verdicts
+    over problems already counted, so they are not counted again."""
+    relevant = findings[findings["category"].isin(categories) & ~findings["rule"].isin(aggregate_rules())]
     counts = (relevant.groupby(["department_id", "category"]).size().unstack(fill_value=0)
               .reindex(columns=list(categories), fill_value=0))
     table = departments.merge(counts, left_on="department_id", right_index=True, how="left")
@@ -31,8 +39,9 @@ def problem_counts(findings: pd.DataFrame, departments: pd.DataFrame,
 
 
 def category_totals(findings: pd.DataFrame) -> pd.DataFrame:
-    """category, title, count — for the overview sentence, in CATEGORIES order."""
-    counts = findings.groupby("category").size()
+    """category, title, count — for the overview sentence, in CATEGORIES order (aggregate
+    rules' site-level counts excluded)."""
+    counts = findings[~findings["rule"].isin(aggregate_rules())].groupby("category").size()
     frame = pd.DataFrame({"category": [c for c in CATEGORIES if c in counts.index]})
     frame["title"] = frame["category"].map(CATEGORY_TITLES)
     frame["count"] = frame["category"].map(counts).astype(int)

@@ -34,6 +34,7 @@ class RuleMeta:
     confidence: str            # C confirmed · P very likely · U unconfirmed local default
     threshold: dict[str, Any] = field(default_factory=dict)   # defaults; config `rules.<id>` overrides
     description: str = ""
+    aggregate: bool = False    # a site-level verdict over other findings (a count), not a problem of its own
 
     def __post_init__(self):
         assert self.category in CATEGORIES, self.category

@@ -21,6 +21,7 @@ META = RuleMeta(
     indicator="单项否决·栏目不更新",
     source="国办秘函〔2019〕19号",
     confidence="C",
+    aggregate=True,
     threshold={"key_classes": ["动态要闻", "通知公告", "政策文件"], "key_veto": 5, "key_warning": 3,
                "all_veto": 10, "all_warning": 6},
     description="动态要闻、通知公告、政策文件类栏目不更新累计达5个，或应更新栏目不更新累计达10个，单项否决；"

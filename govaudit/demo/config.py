@@ -43,6 +43,8 @@ def demo_config(portal_url: str, site_url: str, store: str) -> str:
         "sites": sites,
         "politeness": {"delay": 0, "concurrency_per_host": 8, "autothrottle": False, "robots_txt": True,
                        "timeout": 10},
+        # the demo is served from 127.0.0.1, not a .gov.cn host
+        "rules": {"identity": {"domain_suffixes": [".gov.cn", "127.0.0.1"]}},
     }
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
     return _HEADER.format(as_of=DEMO_AS_OF.isoformat()) + body

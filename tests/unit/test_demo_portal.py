@@ -454,7 +454,7 @@ def test_rendering_is_deterministic():
 def test_demo_config(demo):
     text = demo_config(demo.portal_url, demo.site_url, "sqlite:///demo.db")
     cfg = yaml.safe_load(text)
-    assert list(cfg) == ["organization", "store", "as_of", "departments", "sites", "politeness"]
+    assert list(cfg) == ["organization", "store", "as_of", "departments", "sites", "politeness", "rules"]
     assert cfg["store"] == "sqlite:///demo.db" and cfg["as_of"] == date(2026, 11, 20)
     assert {d["id"] for d in cfg["departments"]} == {"zfb", "jyj", "mzj", "wjw", "fgj"}
     assert all(set(d) == {"id", "name", "email"} for d in cfg["departments"])

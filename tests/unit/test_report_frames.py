@@ -9,12 +9,15 @@ CONFIG = {"departments": [{"id": d, "name": n, "email": None} for d, n in
 
 
 def findings(rows):
-    return pd.DataFrame(rows, columns=["department_id", "category", "site_id", "column", "url", "detail"])
+    return pd.DataFrame(rows, columns=["rule", "department_id", "category", "site_id", "column", "url", "detail"])
 
 
-F = findings([("a", "column_stale", "a1", "x", "u1", ""), ("a", "column_blank", "a2", "y", "u2", ""),
-              ("b", "column_stale", "b1", "z", "u3", ""), ("c", "section_missing", "c1", None, None, ""),
-              ("c", "dead_link", "c1", None, "u9", "")])
+F = findings([("column_stale", "a", "column_stale", "a1", "x", "u1", ""),
+              ("column_blank", "a", "column_blank", "a2", "y", "u2", ""),
+              ("column_stale", "b", "column_stale", "b1", "z", "u3", ""),
+              ("section_missing", "c", "section_missing", "c1", None, None, ""),
+              ("dead_link", "c", "dead_link", "c1", None, "u9", ""),
+              ("blank_count", "b", "column_blank", "b1", None, None, "")])   # a site-level count: not a problem again
 
 
 def test_departments_count_their_sites():

@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rules import column_blank, column_stale, section_missing
+from rules import column_blank, column_stale
 from rules.facts import RunFacts
 from rules.registry import all_rules
 
@@ -65,23 +65,6 @@ def test_blank_columns():
     found = column_blank.check(facts(rows), AS_OF, {})
     assert names(found) == ["占位", "空栏目"]
     assert {f.column: f.evidence for f in found} == {"占位": "暂无信息", "空栏目": "栏目无信息"}
-
-
-def test_section_items_found_in_own_links_columns_and_titles():
-    texts = [("jyj", "政府信息公开指南", "u1", "link"), ("jyj", "政府信息公开制度", "u2", "link"),
-             ("jyj", "青溪区教育局2025年政府信息公开工作年度报告", "u3", "title"),
-             ("mzj", "信息公开指南", "u4", "link")]
-    rows = [col("法定主动公开内容", "基础信息", date(2026, 1, 1)), col("主动公开", "基础信息", date(2026, 1, 1), site="mzj")]
-    found = section_missing.check(facts(rows, texts), AS_OF, section_missing.META.settings({}))
-    assert sorted((f.site_id, f.evidence) for f in found) == [
-        ("mzj", "政府信息公开制度"), ("mzj", "政府信息公开年报"), ("mzj", "法定主动公开内容")]
-    assert {f.detail for f in found} >= {"政府信息公开专栏未提供「法定主动公开内容」"} and found[0].column is None
-
-
-def test_section_keywords_are_configurable():
-    settings = section_missing.META.settings({"items": {"政府信息公开年报": ["年报"]}})
-    found = section_missing.check(facts([], [("jyj", "2025年年报", "u", "link")]), AS_OF, settings)
-    assert [(f.site_id, f.evidence) for f in found] == [("mzj", "政府信息公开年报")]
 
 
 def test_registry_lists_rules_with_metadata():
