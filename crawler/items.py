@@ -59,6 +59,7 @@ class PageItem:
     error: str | None = None
     links: list[LinkRow] = field(default_factory=list)
     entries: list[EntryRow] = field(default_factory=list)
+    pii: list[dict] = field(default_factory=list)     # personal-data hits, masked (text is masked too)
 
 
 @dataclass
@@ -71,6 +72,7 @@ class AttachmentItem:
     bytes: int | None = None
     text: str | None = None
     error: str | None = None
+    pii: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from scrapy import signals
 
@@ -19,7 +19,8 @@ from crawler.items import AttachmentItem, LogItem, PageItem
 from govaudit.store import Store, now
 
 logger = logging.getLogger(__name__)
-PAGE_FIELDS = [f.name for f in fields(PageItem) if f.name not in ("links", "entries")]
+PAGE_FIELDS = [f.name for f in fields(PageItem) if f.name not in ("links", "entries", "pii")]
+ATTACHMENT_FIELDS = [f.name for f in fields(AttachmentItem) if f.name != "pii"]
 
 
 class StorePipeline:
@@ -53,7 +54,9 @@ class StorePipeline:
         if isinstance(item, PageItem):
             self._add_page(item)
         elif isinstance(item, AttachmentItem):
-            self._add("attachments", asdict(item))
+            row = {name: getattr(item, name) for name in ATTACHMENT_FIELDS}
+            self._add("attachments", row)
+            self._add_pii(item.url, "attachment", item.pii)
         elif isinstance(item, LogItem):
             self._add("crawl_log", {"at": now(), "level": item.level, "url": item.url, "message": item.message})
         if self.pending >= self.batch_size:
@@ -75,6 +78,11 @@ class StorePipeline:
             self._add("links", {"page_url": item.url, **vars(link)})
         for entry in item.entries:
             self._add("list_items", {"page_url": item.url, **vars(entry)})
+        self._add_pii(item.url, "page", item.pii)
+
+    def _add_pii(self, doc_url: str, doc_kind: str, hits: list[dict]) -> None:
+        for hit in hits:
+            self._add("pii_hits", {"doc_url": doc_url, "doc_kind": doc_kind, **hit})
 
     def flush(self) -> None:
         if self.batch:

@@ -263,11 +263,15 @@ def findings_cmd(run: int | None, db: str | None, config_path: str | None, fmt: 
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
 def rules_cmd(fmt: str) -> None:
-    """List every rule with its metadata (id, title, severity, source 文号, threshold)."""
-    from rules.registry import all_rules
+    """List every rule with its metadata (id, title, severity, source 文号, threshold).
+    `--format markdown` writes docs/rules.md."""
+    from rules.registry import all_rules, rules_markdown
 
+    if fmt == "markdown":
+        click.echo(rules_markdown(), nl=False)
+        return
     frame = pd.DataFrame([m.META.as_dict() for m in all_rules()])
     if fmt == "table":
         frame = frame.drop(columns=["description"]).assign(threshold=frame["threshold"].map(
@@ -284,7 +288,7 @@ def demo(ctx: click.Context, out: str, progress: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from govaudit.demo import DEMO_AS_OF, DemoPortal, demo_config
-    from govaudit.pipeline import audit as do_audit, crawl as do_crawl, report as do_report
+    from govaudit.pipeline import crawl as do_crawl, report as do_report
 
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, create_engine, delete, event, func, insert, select, update)
 from sqlalchemy.engine import Connection, Engine
 
@@ -110,6 +110,18 @@ attachments = Table(
 )
 Index("ix_att_run_url", attachments.c.run_id, attachments.c.url, unique=True)
 
+pii_hits = Table(
+    "pii_hits", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("doc_url", Text, nullable=False),           # the page or attachment
+    Column("doc_kind", String(12)),                    # page | attachment
+    Column("kind", String(12)),                        # id_card | mobile | bank_card
+    Column("masked", Text),                            # the value as masked before storing: never raw
+    Column("position", Integer),                       # character offset in the stored (masked) text
+    Column("context", Text),                           # a few characters around it, masked too
+)
+Index("ix_pii_run_doc", pii_hits.c.run_id, pii_hits.c.doc_url)
+
 page_sites = Table(
     "page_sites", metadata,
     Column("run_id", Integer, nullable=False),
@@ -200,7 +212,7 @@ schema_info = Table(
 )
 
 #: Tables that hold one run's crawl facts (deleted with the run, rewritten by finalize).
-FACT_TABLES = (pages, links, list_items, attachments)
+FACT_TABLES = (pages, links, list_items, attachments, pii_hits)
 DERIVED_TABLES = (page_sites, template_blocks, column_pages, columns)
 
 
@@ -293,7 +305,7 @@ class Store:
     def write_batch(self, batch: dict[str, list[dict]]) -> None:
         """Write one batch of crawl facts (table name -> rows) in a single transaction."""
         with self.tx() as conn:
-            for table in (pages, links, list_items, attachments, crawl_log):
+            for table in (pages, links, list_items, attachments, pii_hits, crawl_log):
                 self.insert_rows(conn, table, batch.get(table.name, []))
 
     def log(self, run_id: int, level: str, url: str | None, message: str) -> None:

@@ -12,7 +12,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from crawler.scope import home_sections, netloc
-from govaudit.store import Store, attachments, columns, links, list_items, page_sites, pages, template_blocks
+from govaudit.store import (Store, attachments, columns, links, list_items, page_sites, pages, pii_hits,
+                            template_blocks)
 from govaudit.windows import Window, parse_window
 
 
@@ -28,9 +29,11 @@ FIELDS = {
     "attachments": ["url", "status", "ext", "bytes", "text", "error"],
     "page_sites": ["page_url", "site_id", "how"],
     "template_blocks": ["block"],
+    "pii_hits": ["doc_url", "doc_kind", "kind", "masked", "position", "context"],
 }
 _TABLES = {"pages": pages, "links": links, "list_items": list_items, "attachments": attachments,
-           "page_sites": page_sites, "template_blocks": template_blocks, "columns": columns}
+           "page_sites": page_sites, "template_blocks": template_blocks, "columns": columns,
+           "pii_hits": pii_hits}
 
 
 class RunFacts:
@@ -63,6 +66,7 @@ class RunFacts:
     attachments = property(lambda self: self.frame("attachments"))
     page_sites = property(lambda self: self.frame("page_sites"))
     template_blocks = property(lambda self: self.frame("template_blocks"))
+    pii_hits = property(lambda self: self.frame("pii_hits"))
 
     @cached_property
     def windows(self) -> dict[str, Window]:

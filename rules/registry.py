@@ -26,3 +26,35 @@ def rule(rule_id: str) -> ModuleType:
         if module.META.id == rule_id:
             return module
     raise KeyError(f"unknown rule {rule_id!r}; `govaudit rules` lists them")
+
+
+_CONFIDENCE = {"C": "C（已确认）", "P": "P（很可能）", "U": "U（未确认，本地默认值）"}
+_SEVERITY = {"veto": "单项否决", "deduct": "扣分", "advisory": "提示"}
+
+
+def rules_markdown() -> str:
+    """docs/rules.md, generated from the rules' metadata (`govaudit rules --format markdown`)."""
+    import json
+
+    lines = ["# Rules", "",
+             "Generated from each rule's metadata by `govaudit rules --format markdown > docs/rules.md`; "
+             "do not edit by hand. Thresholds are defaults: override them under `rules.<id>` in the config. "
+             "Confidence: C confirmed from the official text, P very likely, U an unconfirmed local default "
+             "(never a national rule).", "",
+             "| id | 名称 | category | severity | indicator | source | confidence |",
+             "|---|---|---|---|---|---|---|"]
+    modules = all_rules()
+    for module in modules:
+        m = module.META
+        lines.append(f"| `{m.id}` | {m.title} | {m.category} | {_SEVERITY[m.severity]} | {m.indicator} | "
+                     f"{m.source} | {m.confidence} |")
+    for module in modules:
+        m = module.META
+        lines += ["", f"## `{m.id}` {m.title}", "", m.description or "", "",
+                  f"- category: `{m.category}`; severity: {_SEVERITY[m.severity]}"
+                  + ("; a site-level count over other findings" if m.aggregate else ""),
+                  f"- indicator: {m.indicator}", f"- source: {m.source}",
+                  f"- confidence: {_CONFIDENCE[m.confidence]}",
+                  "- default settings:", "", "```json",
+                  json.dumps(m.threshold, ensure_ascii=False, indent=2), "```"]
+    return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from crawler.extract.attachments import AttachmentError, attachment_ext, extract_attachment_text
 from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
+from crawler.extract.privacy import find_personal_data, mask_text
 from crawler.items import AttachmentItem, EntryRow, LinkRow, LogItem, PageItem
 from crawler.politeness import politeness_settings
 from crawler.scope import SKIP_EXTS, Scope, extension, normalize_url
@@ -40,6 +41,20 @@ def reference_date(response: Response) -> date:
         except (TypeError, ValueError, IndexError):
             pass
     return datetime.now(BEIJING).date()
+
+
+def masked(text: str | None) -> tuple[str | None, list[dict]]:
+    """`text` with personal data (ID, mobile, bank card numbers) masked, and the masked hits.
+
+    Privacy first: this runs before anything is stored or logged, so a leak found on a site is
+    never re-published by the store, the logs or any report."""
+    if not text:
+        return text, []
+    hits = find_personal_data(text)
+    if not hits:
+        return text, []
+    return mask_text(text, hits), [{"kind": h.kind, "masked": h.masked, "position": h.start, "context": h.context}
+                                   for h in hits]
 
 
 def header_charset(response: Response) -> str | None:
@@ -191,21 +206,22 @@ class SectionsSpider(scrapy.Spider):
         )
 
     def _fill(self, item: PageItem, facts: PageFacts) -> None:
-        item.encoding, item.title, item.kind, item.text = facts.encoding, facts.title, facts.kind, facts.text
-        item.meta = facts.meta
+        item.encoding, item.kind, item.meta = facts.encoding, facts.kind, facts.meta
+        item.text, item.pii = masked(facts.text)
+        item.title = masked(facts.title)[0]
         if facts.published:
             item.published, item.published_source = facts.published.value, facts.published.source
             item.published_raw = facts.published.raw
         item.rejected_dates = [{"raw": r.raw, "reason": r.reason} for r in facts.rejected_dates]
         item.column_name, item.column_name_source = facts.column_name, facts.column_name_source
         item.site_code, item.icp, item.police = facts.identity.site_code, facts.identity.icp, facts.identity.police
-        item.links = [LinkRow(normalize_url(link.url), link.text, link.hidden, link.context, link.block,
+        item.links = [LinkRow(normalize_url(link.url), masked(link.text)[0], link.hidden, link.context, link.block,
                               self.scope.is_internal(link.url)) for link in facts.links]
         listing = facts.listing
         if listing is not None:
             item.list_shape, item.list_placeholder, item.list_total = (
                 listing.shape, listing.placeholder, listing.total_records)
-            item.entries = [EntryRow(i, e.title, normalize_url(e.url), e.date, e.date_source, e.raw_date)
+            item.entries = [EntryRow(i, masked(e.title)[0], normalize_url(e.url), e.date, e.date_source, e.raw_date)
                             for i, e in enumerate(listing.entries)]
             item.links += [LinkRow(normalize_url(url), "", False, "next", "", self.scope.is_internal(url))
                            for url in listing.next_pages]
@@ -218,7 +234,7 @@ class SectionsSpider(scrapy.Spider):
                               ext=ext, bytes=len(response.body))
         if response.status < 400:
             try:
-                item.text = extract_attachment_text(response.body, ext)
+                item.text, item.pii = masked(extract_attachment_text(response.body, ext))
             except AttachmentError as exc:
                 item.error = str(exc)[:500] or "unreadable"
                 yield LogItem("WARNING", item.url, f"attachment not readable: {item.error}")

@@ -1,7 +1,6 @@
 """Broken and hostile pages are logged and skipped; the crawl completes; stopped crawls are
 never taken for complete ones."""
 import json
-import os
 import signal
 import sqlite3
 import subprocess
