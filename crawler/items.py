@@ -45,6 +45,8 @@ class PageItem:
     published: date | None = None
     published_source: str | None = None
     published_raw: str | None = None
+    written: date | None = None          # 成文日期/印发日期
+    written_raw: str | None = None
     rejected_dates: list[dict] = field(default_factory=list)
     column_name: str | None = None
     column_name_source: str | None = None

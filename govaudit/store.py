@@ -54,6 +54,8 @@ pages = Table(
     Column("published", Date),
     Column("published_source", String(16)),
     Column("published_raw", Text),
+    Column("written", Date),                           # 成文日期/印发日期 when the page states one
+    Column("written_raw", Text),
     Column("rejected_dates", Text),                    # JSON [{raw, reason}]
     Column("column_name", Text),
     Column("column_name_source", String(16)),
@@ -109,6 +111,19 @@ attachments = Table(
     Column("error", Text),                             # why the text could not be read
 )
 Index("ix_att_run_url", attachments.c.run_id, attachments.c.url, unique=True)
+
+link_checks = Table(
+    "link_checks", metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("url", Text, nullable=False),               # a link target (internal or external)
+    Column("final_url", Text),
+    Column("status", Integer),                         # HTTP status, null when no answer
+    Column("verdict", String(16)),                     # ok | dead | unverifiable | skipped
+    Column("error", Text),                             # timeout, refused, DNS … (why no answer)
+    Column("response_ms", Integer),
+    Column("checked_at", DateTime(timezone=True)),
+)
+Index("ix_link_checks_run_url", link_checks.c.run_id, link_checks.c.url)
 
 pii_hits = Table(
     "pii_hits", metadata,
@@ -212,7 +227,7 @@ schema_info = Table(
 )
 
 #: Tables that hold one run's crawl facts (deleted with the run, rewritten by finalize).
-FACT_TABLES = (pages, links, list_items, attachments, pii_hits)
+FACT_TABLES = (pages, links, list_items, attachments, pii_hits, link_checks)
 DERIVED_TABLES = (page_sites, template_blocks, column_pages, columns)
 
 
@@ -305,7 +320,7 @@ class Store:
     def write_batch(self, batch: dict[str, list[dict]]) -> None:
         """Write one batch of crawl facts (table name -> rows) in a single transaction."""
         with self.tx() as conn:
-            for table in (pages, links, list_items, attachments, pii_hits, crawl_log):
+            for table in (pages, links, list_items, attachments, pii_hits, link_checks, crawl_log):
                 self.insert_rows(conn, table, batch.get(table.name, []))
 
     def log(self, run_id: int, level: str, url: str | None, message: str) -> None:

@@ -12,8 +12,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from crawler.scope import home_sections, netloc
-from govaudit.store import (Store, attachments, columns, links, list_items, page_sites, pages, pii_hits,
-                            template_blocks)
+from govaudit.store import (Store, attachments, columns, link_checks, links, list_items, page_sites, pages,
+                            pii_hits, template_blocks)
 from govaudit.windows import Window, parse_window
 
 
@@ -22,7 +22,7 @@ FIELDS = {
     "columns": ["site_id", "department_id", "name", "url", "update_class", "window", "latest_date",
                 "latest_source", "item_count", "undated_count", "placeholder", "fetched", "shape"],
     "site_texts": ["site_id", "text", "url", "source"],
-    "pages": ["url", "final_url", "status", "kind", "title", "text", "published", "published_source",
+    "pages": ["url", "final_url", "status", "kind", "title", "text", "published", "published_source", "written",
               "column_name", "site_code", "icp", "police", "meta", "fetched_at", "error"],
     "links": ["page_url", "url", "text", "hidden", "context", "block", "internal"],
     "list_items": ["page_url", "position", "title", "url", "date", "date_source"],
@@ -30,10 +30,11 @@ FIELDS = {
     "page_sites": ["page_url", "site_id", "how"],
     "template_blocks": ["block"],
     "pii_hits": ["doc_url", "doc_kind", "kind", "masked", "position", "context"],
+    "link_checks": ["url", "final_url", "status", "verdict", "error", "response_ms", "checked_at"],
 }
 _TABLES = {"pages": pages, "links": links, "list_items": list_items, "attachments": attachments,
            "page_sites": page_sites, "template_blocks": template_blocks, "columns": columns,
-           "pii_hits": pii_hits}
+           "pii_hits": pii_hits, "link_checks": link_checks}
 
 
 class RunFacts:
@@ -67,6 +68,7 @@ class RunFacts:
     page_sites = property(lambda self: self.frame("page_sites"))
     template_blocks = property(lambda self: self.frame("template_blocks"))
     pii_hits = property(lambda self: self.frame("pii_hits"))
+    link_checks = property(lambda self: self.frame("link_checks"))
 
     @cached_property
     def windows(self) -> dict[str, Window]:
