@@ -273,9 +273,8 @@ def rules_cmd(fmt: str) -> None:
         click.echo(rules_markdown(), nl=False)
         return
     frame = pd.DataFrame([m.META.as_dict() for m in all_rules()])
-    if fmt == "table":
-        frame = frame.drop(columns=["description"]).assign(threshold=frame["threshold"].map(
-            lambda t: json.dumps(t, ensure_ascii=False)[:60]))
+    if fmt == "table":   # the full metadata is in --format json / markdown
+        frame = frame[["id", "title", "category", "severity", "confidence", "source"]]
     _emit(frame, fmt, "rules")
 
 
