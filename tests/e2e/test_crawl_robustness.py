@@ -105,14 +105,28 @@ def test_hostile_pages_are_logged_and_skipped(tmp_path, hostile_site):
     assert item_count == len(LINKS)
 
 
+def wait_for_pages(db: Path, proc, timeout: float = 120) -> None:
+    """Until the crawl has stored a first batch of pages (so the stop lands mid-crawl)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if db.exists() and sqlite3.connect(db).execute("select count(*) from pages").fetchone()[0] > 0:
+                return
+        except sqlite3.OperationalError:
+            pass   # tables not created yet
+        time.sleep(0.2)
+    raise AssertionError("the crawl stored no page in time")
+
+
 def test_stopped_crawl_is_interrupted_not_complete(tmp_path):
     with DemoPortal() as portal:
         config = tmp_path / "sites.yaml"
         text = demo_config(portal.portal_url, portal.site_url, "sqlite:///demo.db")
+        # slow enough that the stop lands mid-crawl
         config.write_text(text.replace("delay: 0", "delay: 0.5"), encoding="utf-8")
         proc = subprocess.Popen([str(BIN), "crawl", str(config), "--no-progress"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        time.sleep(6)
+        wait_for_pages(tmp_path / "demo.db", proc)
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=120)
     assert proc.returncode != 0
