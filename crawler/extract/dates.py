@@ -1,4 +1,5 @@
-"""Dates on Chinese government pages: parsing, URL dates, and the page's publication date.
+"""Dates on Chinese government pages: parsing, URL dates, the page's publication date and the
+document's 成文日期 (the date it was made).
 
 Regexes do the work; dateparser is only consulted for strings with English month names, which
 regexes cannot enumerate cheaply. Pages are full of date-looking noise (a "today is …" widget
@@ -12,7 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from .html_util import visible_lines
+from .html_util import HiddenRules, el_classes, visible_lines
 from .model import DateHit, RejectedDate
 
 MIN_YEAR = 1990
@@ -306,3 +307,196 @@ def find_publication_date(doc, url: str, ref: date, *, lines: list[str] | None =
         if from_url:
             hit = DateHit(from_url, "url", url)
     return hit, rejected
+
+
+# ---------------------------------------------------------------- 成文日期 (the date a document was made)
+#
+# A fact, not a judgement: rules.timeliness compares it with the publication date. Order:
+# <meta> → labelled field (成文日期/印发日期/发文日期/签发日期, in an info line or the 信息公开
+# table) → 落款 (issuing authority + date closing the body) → 版记 ("… 2026年3月3日印发").
+
+#: Meta names some CMSs use for the 成文日期. No national standard names one (the 47号 meta set
+#: has only PubDate); these are accepted when present, never required.
+_WRITTEN_META = frozenset({"makedate", "maketime", "writtendate", "writedate", "chengwenriqi", "cwrq"})
+#: Labels in priority order: 成文日期 is the statutory "made" date (GB/T 9704 puts it in the
+#: 落款); 印发/发文/签发 stand in for it when it is the only one given.
+_WRITTEN_KINDS = ("成文", "印发", "发文", "签发")
+_WRITTEN_LABEL = re.compile(r"(成\s*文|印\s*发|发\s*文|签\s*发)\s*(?:日\s*期|时\s*间)\s*[:：]?[\s\[\(（【]*")
+#: Chinese-numeral dates (二〇二六年三月二日), still common in older 落款.
+_CN_DIGITS = "〇○零０一二三四五六七八九"
+_CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月"
+                      rf"\s*([一二三四五六七八九十]{{1,3}})\s*日")
+#: An issuing authority: a short name ending like one (人民政府, 办公室, 局, 委员会 …), optionally
+#: followed by a seal mark; several joint issuers may share the line.
+_ORG_SUFFIX = (r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|领导小组|指挥部|工作组|办事处|街道|中心|"
+               r"局|厅|部|委|办|处|科|署|院|所|站|队|会|社|馆|校|园|司|镇|乡|公司|集团)")
+_SEAL = r"(?:\s*[（(](?:盖章|印章|章|印)[)）])?"
+_ORG_LINE = re.compile(rf"^[\u4e00-\u9fa5（）()、 ]{{2,60}}?{_ORG_SUFFIX}{_SEAL}$")
+#: Boxes that hold a document's body (the CMS classes/ids page.py also knows), strongest first.
+_STRONG_BODY = re.compile(r"trs_editor|(?:^|\s)zoom(?:\s|$)|(?:^|\s)ucap-content(?:\s|$)")
+_DOC_BODY = re.compile(r"trs_editor|article|content|zoom|detail|wenzhang|main_?text|con_?text"
+                       r"|news_?text|text_?con|zhengwen")
+_BODY_MIN_PROSE = 60
+_BODY_MAX_CANDIDATES = 40
+
+
+_CN_VALUES = {**{c: 0 for c in "〇○零０"}, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
+
+
+def _cn_number(s: str) -> int:
+    """一 … 三十一 → int (month/day numerals); -1 when malformed."""
+    if "十" not in s:
+        return _CN_VALUES.get(s, -1) if len(s) == 1 else -1
+    tens, _, ones = s.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return -1
+    return (_CN_VALUES.get(tens, -100) if tens else 1) * 10 + (_CN_VALUES.get(ones, -100) if ones else 0)
+
+
+def _cn_date(m: re.Match, ref: date) -> date | None:
+    year = int("".join(str(_CN_VALUES[c]) for c in m.group(1)))
+    month, day = _cn_number(m.group(2)), _cn_number(m.group(3))
+    if month < 1 or day < 1:
+        return None
+    return _valid(year, month, day, ref)
+
+
+def _full_date(line: str, ref: date) -> tuple[date, tuple[int, int]] | None:
+    """A full date (with year) in the line: Arabic (2026年3月2日, 2026-03-02) or Chinese numerals."""
+    for m in _ABS.finditer(line):
+        if m.group(2) and m.group(4) and m.group(2) != m.group(4):
+            continue
+        hit = _valid(int(m.group(1)), int(m.group(3)), int(m.group(5)), ref)
+        if hit:
+            return hit, m.span()
+    for m in _CN_DATE.finditer(line):
+        hit = _cn_date(m, ref)
+        if hit:
+            return hit, m.span()
+    return None
+
+
+def _has_date(line: str, ref: date) -> bool:
+    return _full_date(line, ref) is not None or bool(re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日", line))
+
+
+def _written_meta(doc, ref: date) -> DateHit | None:
+    for meta in doc.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in _WRITTEN_META:
+            content = (meta.get("content") or "").strip()
+            hit = find_date(content, ref) if content else None
+            if hit and hit[1] == "absolute":
+                return DateHit(hit[0], "meta", content)
+    return None
+
+
+def _written_noise(text: str) -> list[tuple[int, int]]:
+    """Spans of date-looking noise (copyright years, 文号 …). Not the 成文日期-style labels
+    themselves, and not "date + weekday" (a header widget elsewhere, but right after a 成文日期
+    label it is that date: "成文日期：2026年3月2日 星期一")."""
+    spans: list[tuple[int, int]] = []
+    for pattern, reason in _NOISE:
+        if reason not in ("not a publication date", "header date widget"):
+            spans += [m.span() for m in pattern.finditer(text)]
+    return spans
+
+
+def _written_label(text: str, ref: date) -> DateHit | None:
+    """"成文日期：2026-03-02" (the value may sit in the next table cell); 成文 beats 印发 beats
+    发文 beats 签发; an empty field next to a 发布日期 is no hit (the date must follow the label)."""
+    noise: list[tuple[int, int]] | None = None     # computed only when a label is found
+    best: tuple[int, DateHit] | None = None
+    for m in _WRITTEN_LABEL.finditer(text):
+        hit = _date_after(text, m.end(), ref)
+        if not hit or hit[1] != "absolute":
+            continue
+        noise = _written_noise(text) if noise is None else noise
+        if _inside(hit[2], noise):
+            continue
+        rank = _WRITTEN_KINDS.index(re.sub(r"\s+", "", m.group(1)))
+        if best is None or rank < best[0]:
+            raw = re.sub(r"\s+", " ", text[m.start():hit[2][1]]).strip()
+            best = (rank, DateHit(hit[0], "label", raw))
+    return best[1] if best else None
+
+
+def _prose_chars(el) -> int:
+    text = el.text_content()
+    for a in el.iter("a"):
+        text = text.replace(a.text_content(), "", 1)
+    return len(re.sub(r"[\d\s\-/:.\[\]【】()（）年月日]", "", text))
+
+
+def document_body(doc):
+    """The element holding a document's body text, or None.
+
+    An explicit editor box (TRS_Editor, #zoom) wins; otherwise the innermost content-classed
+    box with real prose, so that a surrounding "article" box with its 相关链接 list is not taken.
+    """
+    body = next(doc.iter("body"), doc)
+    candidates = []
+    for el in body.iter("div", "td", "article", "section"):
+        classes = el_classes(el)
+        if _STRONG_BODY.search(classes):
+            return el
+        if _DOC_BODY.search(classes) and _prose_chars(el) >= _BODY_MIN_PROSE:
+            candidates.append(el)
+            if len(candidates) >= _BODY_MAX_CANDIDATES:
+                break
+    chosen = set(candidates)
+    outer = {anc for el in candidates for anc in el.iterancestors() if anc in chosen}
+    inner = [el for el in candidates if el not in outer]
+    return max(inner, key=_prose_chars) if inner else None
+
+
+_IMPRINT = re.compile(r"印\s*发")
+
+
+def _signature(box, ref: date, rules: HiddenRules | None) -> DateHit | None:
+    """The 落款 date: the last date line of the body, a date alone on its line (or after the
+    authority on the same line), right after an issuing authority's name. A 版记 line
+    ("青溪区人民政府办公室 2026年3月3日印发") after it does not count as a later date line and
+    is itself the fallback (source "imprint")."""
+    lines = visible_lines(box, rules)
+    imprint = None
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if not _has_date(line, ref):
+            continue
+        found = _full_date(line, ref)
+        if not found:
+            return imprint
+        value, (start, end) = found
+        before, after = line[:start].strip(), line[end:].strip()
+        if _IMPRINT.fullmatch(after) and imprint is None and (not before or _ORG_LINE.match(before)):
+            imprint = DateHit(value, "imprint", line)
+            continue
+        if after:
+            return imprint
+        if before:
+            signed = bool(_ORG_LINE.match(before))
+            raw = line
+        else:
+            prev = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+            signed = bool(_ORG_LINE.match(prev))
+            raw = f"{prev} {line}"
+        return DateHit(value, "signature", raw) if signed else imprint
+    return imprint
+
+
+def find_written_date(doc, ref: date, *, lines: list[str] | None = None,
+                      rules: HiddenRules | None = None) -> DateHit | None:
+    """成文日期 of a document page: meta → labelled field → 落款 → 版记, or None.
+
+    `lines` (visible text lines of the page) and `rules` (its CSS hiding rules) may be passed
+    when the caller already computed them. Publication dates are never taken: the labels are
+    成文/印发/发文/签发 only, and the 落款 must close the body under an authority's name.
+    """
+    lines = visible_lines(doc, rules) if lines is None else lines
+    hit = _written_meta(doc, ref) or _written_label("\n".join(lines), ref)
+    if hit is None:
+        box = document_body(doc)
+        if box is not None:
+            hit = _signature(box, ref, rules)
+    return hit

@@ -12,6 +12,11 @@ from datetime import date
 #: Where a publication date came from, most trusted first.
 DATE_SOURCES = ("meta", "label", "url", "list", "relative")
 
+#: Where a 成文日期 (the date a document was made) came from, most trusted first: a <meta>,
+#: a labelled field (成文日期/印发日期/发文日期/签发日期, e.g. in the 信息公开 table), the 落款
+#: (issuing authority + date closing the body), the 版记 line "… 2026年3月3日印发".
+WRITTEN_SOURCES = ("meta", "label", "signature", "imprint")
+
 #: List-page shapes the crawler understands (docs/crawler.md explains each).
 LIST_SHAPES = ("html_list", "table", "hanweb_datastore", "trs_createpagehtml", "script_array")
 
@@ -83,3 +88,4 @@ class PageFacts:
     links: list[Link] = field(default_factory=list)
     identity: Identity = field(default_factory=Identity)
     attachments: list[Link] = field(default_factory=list)   # links to xls/xlsx/doc/docx/pdf/wps/et
+    written: DateHit | None = None                 # 成文日期 of a document page (source: WRITTEN_SOURCES)

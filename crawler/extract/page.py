@@ -11,7 +11,7 @@ from lxml import etree
 
 from . import lists
 from .attachments import attachment_ext
-from .dates import date_from_url, find_publication_date
+from .dates import date_from_url, find_publication_date, find_written_date
 from .encoding import decode_html
 from .html_util import (
     absolute_url, base_url, collapse, el_classes, hidden_by_ancestry, hidden_rules,
@@ -490,4 +490,7 @@ def extract_page(body: bytes, url: str, *, ref: date, content_type: str | None =
     facts.column_name, facts.column_name_source = _column_name(
         doc, facts.meta, analysis.container if facts.kind != "hub" else None, facts.title)
     facts.listing = analysis.listing if facts.kind == "list" else None
+    # 成文日期 belongs to a document: list and hub pages (whose rows may carry one each) get none.
+    if facts.kind not in ("list", "hub"):
+        facts.written = find_written_date(doc, ref, lines=lines, rules=rules)
     return facts

@@ -246,3 +246,134 @@ def test_hidden_label_is_ignored():
                  "<p>发布时间：2026-04-01</p></body></html>")
     hit, _ = find_publication_date(doc, "http://a.gov.cn/x.html", REF)
     assert hit.value == date(2026, 4, 1)
+
+
+# ---------------------------------------------------------------- find_written_date (成文日期)
+
+from crawler.extract.dates import find_written_date  # noqa: E402
+from crawler.extract.page import extract_page  # noqa: E402
+
+
+def written(markup: str):
+    hit = find_written_date(doc_of(markup), REF)
+    return (hit.value, hit.source) if hit else None
+
+
+def test_written_from_the_info_table_next_to_a_publication_date():
+    hit = find_written_date(fixture_doc("article_trs.html"), REF)
+    assert (hit.value, hit.source, hit.raw) == (date(2026, 11, 1), "label", "成文日期： 2026-11-01")
+
+
+def test_extract_page_keeps_publication_and_written_dates_apart():
+    body = (PAGES / "article_trs.html").read_bytes()
+    facts = extract_page(body, "http://www.qingzhou.gov.cn/zwgk/zcwj/202611/t20261110_1.html", ref=REF)
+    assert facts.kind == "article"
+    assert (facts.published.value, facts.written.value) == (date(2026, 11, 10), date(2026, 11, 1))
+
+
+@pytest.mark.parametrize("label", ["成文日期：", "成文时间:", "印发日期：", "发文日期：", "签发日期 ", "成 文 日 期："])
+def test_written_labels(label):
+    assert written(f"<html><body><div class='info'>{label}2026年3月2日</div></body></html>") == (
+        date(2026, 3, 2), "label")
+
+
+def test_written_label_in_an_article_info_line():
+    markup = ("<html><body><div class='info'>发布日期：2026-04-20　成文日期：2026-03-02　来源：区政府办"
+              "</div></body></html>")
+    assert written(markup) == (date(2026, 3, 2), "label")
+    hit, _ = find_publication_date(doc_of(markup), "http://a.gov.cn/x.html", REF)
+    assert hit.value == date(2026, 4, 20)            # the publication date is unchanged
+
+
+def test_written_label_with_a_weekday_and_a_widget_elsewhere():
+    markup = ("<html><body><div class='top'>今天是2026年11月20日 星期五</div>"
+              "<div class='info'>成文日期：2026年3月2日 星期一</div></body></html>")
+    assert written(markup) == (date(2026, 3, 2), "label")
+
+
+def test_cheng_wen_beats_yin_fa_whatever_the_order():
+    markup = ("<html><body><table><tr><td>印发日期：</td><td>2026-03-05</td></tr>"
+              "<tr><td>成文日期：</td><td>2026-03-02</td></tr></table></body></html>")
+    assert written(markup) == (date(2026, 3, 2), "label")
+
+
+def test_empty_written_cell_does_not_take_the_neighbouring_publication_date():
+    markup = ("<html><body><table class='xxgk'><tr><td>索引号：</td><td>11370781/2026-00123</td>"
+              "<td>发布机构：</td><td>青溪区人民政府办公室</td></tr>"
+              "<tr><td>成文日期：</td><td></td><td>发布日期：</td><td>2026-04-20</td></tr></table>"
+              "<div class='TRS_Editor'><p>正文内容。</p></div></body></html>")
+    assert written(markup) is None
+
+
+def test_publication_labels_are_never_written_dates():
+    assert written("<html><body><div>发布时间：2026-04-20</div><div>生效日期：2026-05-01</div>"
+                   "<div>施行日期：2026-05-01</div></body></html>") is None
+
+
+def test_written_meta():
+    assert written('<html><head><meta name="MakeDate" content="2026-03-02"></head><body></body></html>') == (
+        date(2026, 3, 2), "meta")
+
+
+SIGNED = ("<html><body><div class='TRS_Editor'>"
+          "<p>各镇人民政府、街道办事处，区政府各部门：</p>"
+          "<p>《青溪区城乡低保资金管理办法》已经2026年2月26日区政府第5次常务会议研究通过，现印发给你们，请认真贯彻执行。</p>"
+          "{tail}</div>"
+          "<div class='xglj'><ul><li><a href='/a.html'>关于做好临时救助工作的通知</a><span>2026-04-05</span></li></ul></div>"
+          "<div class='footer'>版权所有：青溪区人民政府 2026</div></body></html>")
+
+
+@pytest.mark.parametrize("tail, expected", [
+    ("<p>青溪区人民政府办公室</p><p>2026年3月2日</p>", date(2026, 3, 2)),
+    ("<p style='text-align:right'>青溪区人民政府办公室<br>2026年3月2日</p><p>（此件公开发布）</p>", date(2026, 3, 2)),
+    ("<p>青溪区财政局 青溪区民政局</p><p>2026年3月2日</p>", date(2026, 3, 2)),           # joint issuers
+    ("<p>青溪区人民政府办公室（盖章）</p><p>2026-03-02</p>", date(2026, 3, 2)),
+    ("<p>青溪区人民政府</p><p>二〇二六年三月二日</p>", date(2026, 3, 2)),                 # Chinese numerals
+    ("<p>青溪区人民政府办公室 2026年3月2日</p>", date(2026, 3, 2)),                       # one line
+])
+def test_signature_at_the_end_of_the_body(tail, expected):
+    hit = find_written_date(doc_of(SIGNED.format(tail=tail)), REF)
+    assert (hit.value, hit.source) == (expected, "signature")
+
+
+def test_signature_before_an_imprint_line_and_imprint_alone():
+    tail = ("<p>青溪区人民政府办公室</p><p>2026年3月2日</p>"
+            "<p>抄送：区委办公室，区人大常委会办公室。</p><p>青溪区人民政府办公室 2026年3月3日印发</p>")
+    assert written(SIGNED.format(tail=tail)) == (date(2026, 3, 2), "signature")
+    tail = "<p>抄送：区委办公室。</p><p>青溪区人民政府办公室 2026年3月3日印发</p>"
+    assert written(SIGNED.format(tail=tail)) == (date(2026, 3, 3), "imprint")
+
+
+@pytest.mark.parametrize("tail", [
+    "",                                                                  # only the 常务会议 date in the prose
+    "<p>联系人：张三</p><p>2026年3月2日</p>",                            # a date line, but no authority above it
+    "<p>青溪区人民政府办公室</p><p>2026年3月2日</p><p>报名截止时间：2026年3月20日</p>",   # not the last date line
+    "<p>请于2026年3月20日前报送青溪区人民政府办公室</p>",               # date inside a sentence
+    "<p>青溪区人民政府办公室</p><p>2026年3月2日 星期一 联系电话 1234</p>",   # more than a date on the line
+])
+def test_dates_in_the_body_that_are_not_a_signature(tail):
+    assert written(SIGNED.format(tail=tail)) is None
+
+
+def test_label_beats_signature_and_no_body_box_no_signature():
+    tail = "<p>青溪区人民政府办公室</p><p>2026年3月2日</p>"
+    markup = SIGNED.format(tail=tail).replace("<body>", "<body><div>成文日期：2026-02-27</div>")
+    assert written(markup) == (date(2026, 2, 27), "label")
+    bare = "<html><body><p>青溪区人民政府办公室</p><p>2026年3月2日</p></body></html>"
+    assert written(bare) is None
+
+
+def test_related_links_after_the_body_do_not_hide_the_signature():
+    # the surrounding "article" box holds the body plus a 相关链接 list with later dates: the
+    # innermost body box is used
+    markup = ("<html><body><div class='article'><h1>关于印发某办法的通知</h1>"
+              "<div class='main_text'><p>" + "为进一步规范管理，现将有关事项通知如下，请认真贯彻执行。" * 4 + "</p>"
+              "<p>青溪区民政局</p><p>2026年3月2日</p></div>"
+              "<ul><li><a href='/1.html'>关于调整城乡低保标准的通知</a><span>2026-04-05</span></li></ul>"
+              "</div></body></html>")
+    assert written(markup) == (date(2026, 3, 2), "signature")
+
+
+def test_list_pages_carry_no_written_date():
+    body = (PAGES / "list_html_ul.html").read_bytes()
+    assert extract_page(body, "http://a.gov.cn/col/index.html", ref=REF).written is None
