@@ -7,7 +7,10 @@ is adding one module here and its test; `rules.registry` finds it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
+
+import pandas as pd
 
 #: Finding categories (the public list; docs/cli.md documents it).
 CATEGORIES = ("availability", "homepage_stale", "column_stale", "column_blank", "section_missing",
@@ -85,3 +88,15 @@ def count_detail(site_name: str, what: str, names: list[str], severity: str, vet
         return f"{site_name}共有{len(names)}个{what}（{listed}），达到单项否决标准（{veto_at}个）"
     return (f"{site_name}已有{len(names)}个{what}（{listed}），距单项否决标准（{veto_at}个）"
             f"仅差{veto_at - len(names)}个，请及时整改")
+
+
+def as_date(value) -> date | None:
+    """A stored date (date, Timestamp, ISO string, None/NaN) as a `date` or None."""
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return value if isinstance(value, date) else pd.Timestamp(value).date()
+
+
+def cn_date(value: date) -> str:
+    """2026年5月3日 — how bulletins and notices write a date."""
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rules.base import Finding, RuleMeta
+from rules.base import Finding, RuleMeta, as_date, cn_date
 from rules.facts import RunFacts
 
 META = RuleMeta(
@@ -27,14 +27,6 @@ META = RuleMeta(
 )
 
 
-def _cn_date(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _as_date(value) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    return value if isinstance(value, date) else pd.Timestamp(value).date()
 
 
 def stale_columns(facts: RunFacts, as_of: date) -> pd.DataFrame:
@@ -43,7 +35,7 @@ def stale_columns(facts: RunFacts, as_of: date) -> pd.DataFrame:
     frame = facts.columns
     frame = frame[frame["fetched"].astype(bool) & (frame["item_count"] > 0) & ~frame["placeholder"].astype(bool)].copy()
     frame["since"] = frame["update_class"].map(lambda cls: facts.windows[cls].start(as_of))
-    frame["latest"] = frame["latest_date"].map(_as_date).astype(object)
+    frame["latest"] = frame["latest_date"].map(as_date).astype(object)
     mask = pd.Series([latest is None or latest < since for latest, since in zip(frame["latest"], frame["since"])],
                      index=frame.index, dtype=bool)
     stale = frame.loc[mask].copy()
@@ -55,7 +47,7 @@ def stale_columns(facts: RunFacts, as_of: date) -> pd.DataFrame:
 def _detail(row) -> str:
     if row.latest is None:
         return f"栏目「{row.name}」共{row.item_count}条信息均无发布日期，视为未更新（更新要求{row.window}）"
-    return (f"栏目「{row.name}」更新至{_cn_date(row.latest)}，已超过{row.window}未更新"
+    return (f"栏目「{row.name}」更新至{cn_date(row.latest)}，已超过{row.window}未更新"
             f"（距检查日{row.days_since}天）")
 
 
@@ -77,7 +69,7 @@ def due_columns(facts: RunFacts, as_of: date, days: int = 3) -> pd.DataFrame:
     first day they count as stale (`due_date`) and the days left."""
     frame = facts.columns
     frame = frame[frame["fetched"].astype(bool) & (frame["item_count"] > 0) & ~frame["placeholder"].astype(bool)].copy()
-    frame["latest"] = frame["latest_date"].map(_as_date).astype(object)
+    frame["latest"] = frame["latest_date"].map(as_date).astype(object)
     frame = frame[frame["latest"].map(lambda d: d is not None)]
     due = []
     for row in frame.itertuples():

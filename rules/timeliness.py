@@ -34,7 +34,7 @@ from datetime import date
 import pandas as pd
 
 from govaudit.workdays import count_working_days
-from rules.base import Finding, RuleMeta
+from rules.base import Finding, RuleMeta, as_date, cn_date
 from rules.facts import RunFacts
 
 META = RuleMeta(
@@ -60,14 +60,6 @@ _OWNED = ("start", "scope")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|｜|\|| - | — )\s*")
 
 
-def _as_date(value) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    return value if isinstance(value, date) else pd.Timestamp(value).date()
-
-
-def _cn_date(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _text(value) -> str:
@@ -143,7 +135,7 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
 
     findings = []
     for row in pages.sort_values("url").itertuples():
-        written, published = _as_date(row.written), _as_date(row.published)
+        written, published = as_date(row.written), as_date(row.published)
         if written is None or published is None or published < written:
             continue
         title = _doc_title(_text(row.title))
@@ -158,7 +150,7 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
         site = facts.sites.get(site_id, {}) if site_id else {}
         named = f"《{title}》" if title else f"页面{row.url}"
         kind = "（行政许可、行政处罚决定信息）" if decision else ""
-        detail = (f"{named}成文于{_cn_date(written)}，{_cn_date(published)}才发布，间隔{lag.days}个工作日，"
+        detail = (f"{named}成文于{cn_date(written)}，{cn_date(published)}才发布，间隔{lag.days}个工作日，"
                   f"超过{limit}个工作日的时限{kind}")
         if not lag.official:
             detail += f"；{lag.note}"
