@@ -11,13 +11,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from govaudit.store import Store, StoreError, columns
 from reports.frames import (BULLETIN_CATEGORIES, category_totals, departments_frame, problem_counts,
                             problems_by_department)
-from rules.base import CATEGORY_TITLES
+from rules.base import CATEGORY_TITLES, cn_date
 
 
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["cn_date"] = cn_date
     return env
 
 
