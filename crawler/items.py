@@ -83,3 +83,17 @@ class LogItem:
     level: str
     url: str | None
     message: str
+
+
+@dataclass
+class LinkCheckItem:
+    """The answer of one link target checked once per run (crawler.linkcheck): an external
+    target, an internal file the crawl does not download, or an internal page or attachment
+    whose answer was a firewall (WAF) block or a JavaScript cookie challenge."""
+    url: str
+    final_url: str | None
+    status: int | None
+    verdict: str                    # ok | dead | unverifiable | skipped
+    checked_at: datetime
+    error: str | None = None        # no answer (timeout, refused, DNS …), or why unverifiable / skipped
+    response_ms: int | None = None

@@ -15,12 +15,13 @@ from dataclasses import fields
 from scrapy import signals
 
 from crawler.attribution import finalize_run
-from crawler.items import AttachmentItem, LogItem, PageItem
+from crawler.items import AttachmentItem, LinkCheckItem, LogItem, PageItem
 from govaudit.store import Store, now
 
 logger = logging.getLogger(__name__)
 PAGE_FIELDS = [f.name for f in fields(PageItem) if f.name not in ("links", "entries", "pii")]
 ATTACHMENT_FIELDS = [f.name for f in fields(AttachmentItem) if f.name != "pii"]
+LINK_CHECK_FIELDS = [f.name for f in fields(LinkCheckItem)]
 
 
 class StorePipeline:
@@ -57,6 +58,8 @@ class StorePipeline:
             row = {name: getattr(item, name) for name in ATTACHMENT_FIELDS}
             self._add("attachments", row)
             self._add_pii(item.url, "attachment", item.pii)
+        elif isinstance(item, LinkCheckItem):
+            self._add("link_checks", {name: getattr(item, name) for name in LINK_CHECK_FIELDS})
         elif isinstance(item, LogItem):
             self._add("crawl_log", {"at": now(), "level": item.level, "url": item.url, "message": item.message})
         if self.pending >= self.batch_size:

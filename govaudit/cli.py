@@ -314,3 +314,44 @@ def demo_serve(port: int) -> None:
     from govaudit.demo.server import serve_forever
 
     serve_forever(port)
+
+
+@main.command("inspect")
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@click.option("--encoding", help="decode the page with this charset (e.g. gbk) instead of detecting it")
+@click.option("--base-url", "base_url", help="URL a saved page was served at (resolves its links, dates in URLs)")
+@click.option("--start-page", "start_page", is_flag=True, help="read the page as a configured start page (a hub)")
+def inspect_cmd(target: str, fmt: str, encoding: str | None, base_url: str | None, start_page: bool) -> None:
+    """Show what the crawler's extractors see on one page: TARGET is a live http(s) URL or a saved
+    HTML file. Personal data is masked before anything is printed."""
+    from govaudit.inspect import InspectError, inspect, render_table
+
+    try:
+        report = inspect(target, encoding=encoding, base_url=base_url, start_page=start_page)
+    except InspectError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        render_table(report, Console(highlight=False))
+    if report["file"] is None and report["status"] is None:     # no answer at all
+        click.echo(f"{click.style('error:', fg='red')} no answer from {target}: {report['error']}", err=True)
+        sys.exit(1)
+
+
+@main.command("explain")
+@click.argument("finding", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+@config_option
+def explain_cmd(finding: int, fmt: str, db: str | None, config_path: str | None) -> None:
+    """Show the evidence for one finding (its id from `govaudit findings`): the rule and the
+    settings used, the facts it judged, and the runs involved."""
+    from govaudit.explain import explain, render_text
+
+    report = explain(_open_store(db, config_path), finding)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(report), nl=False)

@@ -137,6 +137,14 @@ class Politeness(_Strict):
     max_page_bytes: int = Field(default=10_000_000, ge=10_000)
     max_attachment_bytes: int = Field(default=20_000_000, ge=0)
     user_agent: str = "govaudit/0.1 (+government website inspection)"
+    # Link checking (dead_link / unverifiable_link). A check is one HEAD or small GET per distinct
+    # target, never a crawl: robots.txt does not apply, nothing found on the target is followed.
+    check_external_links: bool = Field(
+        default=False, description="check once that each external link target answers (opt-in: it contacts other hosts)")
+    external_concurrency: int = Field(default=1, ge=1, le=4, description="parallel checks per external host")
+    external_delay: float = Field(default=2.0, ge=0, description="seconds between checks to one external host")
+    max_link_checks: int = Field(default=2000, ge=0, description="distinct targets checked per run; 0 turns checks off")
+    max_link_check_bytes: int = Field(default=65_536, ge=1024, description="body read by a GET check")
 
 
 class Config(_Strict):

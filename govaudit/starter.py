@@ -65,6 +65,12 @@ politeness:
   max_depth: 12
   max_list_pages: 50         # pages followed per column (Hanweb, TRS, 下一页 …)
   max_attachment_bytes: 20000000
+  # Link checks (rules dead_link / unverifiable_link). Internal links are checked by the crawl
+  # itself; an external link target gets one HEAD (or small GET) per run, never a crawl.
+  check_external_links: true # contact the hosts your sites link to (off when left out)
+  external_concurrency: 1    # parallel checks per external host
+  external_delay: 2          # seconds between checks to one external host
+  max_link_checks: 2000      # distinct targets checked per run; the rest are recorded as skipped
 
 # Per-rule settings override the rulebook defaults (`govaudit rules` lists them).
 # rules:

@@ -4,6 +4,10 @@ It decides only *what to fetch*: start pages, links on the configured hosts, col
 pagination (Hanweb dataproxy, TRS index_N, 下一页, …) and attachments. What a page *is* comes
 from the extractors; which section it *belongs to* is settled after the crawl from the link
 graph (crawler.attribution), so the order pages arrive in never changes the result.
+
+Link targets it does not fetch (external ones, internal archives and media) are checked once
+per run by crawler.linkcheck: requests with their own callback that answer "does it work?" and
+are never pages, never followed, never attributed.
 """
 from __future__ import annotations
 
@@ -21,15 +25,16 @@ from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
 from crawler.extract.privacy import find_personal_data, mask_text
 from crawler.items import AttachmentItem, EntryRow, LinkRow, LogItem, PageItem
+from crawler.linkcheck import DOWNLOADED_EXTS, LinkChecker, install as install_linkcheck, page_answer
 from crawler.politeness import politeness_settings
 from crawler.scope import SKIP_EXTS, Scope, extension, normalize_url
 from govaudit.config import Config, load_config
 
 logger = logging.getLogger(__name__)
 BEIJING = timezone(timedelta(hours=8))
-#: Attachment types whose text is extracted (archives are recorded as links only).
-DOWNLOADABLE = frozenset({"xls", "xlsx", "doc", "docx", "pdf", "wps", "et"})
-_TEXTUAL = ("text/", "application/xhtml", "application/xml", "text/xml")
+#: Attachment types whose text is extracted (archives are only link-checked, crawler.linkcheck).
+DOWNLOADABLE = DOWNLOADED_EXTS
+TEXTUAL_TYPES = ("text/", "application/xhtml", "application/xml", "text/xml")
 
 
 def reference_date(response: Response) -> date:
@@ -81,6 +86,8 @@ class SectionsSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.pages_per_site: dict[str, int] = {}
         self.capped: set[str] = set()
+        self.linkcheck = LinkChecker(self.scope, self.limits, callback=self.check_answered,
+                                     errback=self.check_failed)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -89,6 +96,7 @@ class SectionsSpider(scrapy.Spider):
         # `scrapy crawl sections -a config=…` gets the config's politeness too; settings given
         # on the command line (or by `govaudit crawl`) keep their higher priority.
         crawler.settings.setdict(politeness_settings(spider.config), priority="spider")
+        install_linkcheck(crawler.settings)     # per-host slots and body cap of the link checks
         return spider
 
     # --- scheduling ------------------------------------------------------------------------
@@ -167,12 +175,24 @@ class SectionsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
+    @staticmethod
+    def _check_targets(item: PageItem):
+        """(url, anchor) of what a reader can click on a page: visible links and list entries."""
+        for link in item.links:
+            if link.context == "a" and not link.hidden:
+                yield link.url, link.text or ""
+        for entry in item.entries:
+            yield entry.url, entry.title or ""
+
     # --- callbacks ---------------------------------------------------------------------------
     def parse(self, response: Response):
         started = time.perf_counter()
         item = self._base_item(response)
         content_type = item.content_type or ""
-        textual = isinstance(response, TextResponse) or content_type.startswith(_TEXTUAL) or not content_type
+        textual = isinstance(response, TextResponse) or content_type.startswith(TEXTUAL_TYPES) or not content_type
+        check = page_answer(item.url, response) if textual or response.status >= 400 else None
+        if check is not None:      # a firewall or JavaScript challenge answered, not the page
+            yield check
         if response.status >= 400 or not textual:
             item.kind = "error" if response.status >= 400 else "other"
             yield item
@@ -190,6 +210,8 @@ class SectionsSpider(scrapy.Spider):
         self._fill(item, facts)
         yield item
         yield from self._follow(item, facts, response)
+        if not response.meta.get("reference"):
+            yield from self.linkcheck.requests_for(self._check_targets(item))
         logger.debug("parsed %s in %.1f ms", response.url, (time.perf_counter() - started) * 1000)
 
     def _base_item(self, response: Response) -> PageItem:
@@ -212,6 +234,8 @@ class SectionsSpider(scrapy.Spider):
         if facts.published:
             item.published, item.published_source = facts.published.value, facts.published.source
             item.published_raw = facts.published.raw
+        if facts.written:
+            item.written, item.written_raw = facts.written.value, masked(facts.written.raw)[0]
         item.rejected_dates = [{"raw": r.raw, "reason": r.reason} for r in facts.rejected_dates]
         item.column_name, item.column_name_source = facts.column_name, facts.column_name_source
         item.site_code, item.icp, item.police = facts.identity.site_code, facts.identity.icp, facts.identity.police
@@ -232,6 +256,9 @@ class SectionsSpider(scrapy.Spider):
                               status=response.status, fetched_at=datetime.now(timezone.utc),
                               content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
                               ext=ext, bytes=len(response.body))
+        check = page_answer(item.url, response)
+        if check is not None:
+            yield check
         if response.status < 400:
             try:
                 item.text, item.pii = masked(extract_attachment_text(response.body, ext))
@@ -255,3 +282,10 @@ class SectionsSpider(scrapy.Spider):
             yield PageItem(url=request.url, final_url=request.url, status=None, fetched_at=now, kind="error",
                            error=message, depth=request.meta.get("depth", 0))
         yield LogItem("ERROR", request.url, message)
+
+    # --- link checks (crawler.linkcheck): one answer per target, never a page ------------------
+    def check_answered(self, response: Response):
+        yield from self.linkcheck.answered(response)
+
+    def check_failed(self, failure):
+        yield from self.linkcheck.failed(failure)

@@ -62,7 +62,7 @@ def _finding_key(f):
 #: extra, none missed); a rule listed here with nothing in the ground truth must find nothing.
 #: Rules the demo does not plant cases for yet are left out.
 COVERED_RULES = {"column_stale", "column_blank", "section_missing", "stale_count", "blank_count", "identity",
-                 "integrity", "expression", "privacy"}
+                 "integrity", "expression", "privacy", "timeliness", "dead_link", "unverifiable_link"}
 
 
 def test_exactly_the_planted_findings(demo):
