@@ -1,13 +1,10 @@
 """CLI behaviour that needs no crawl: init, config errors, empty stores."""
-import subprocess
-import sys
-from pathlib import Path
 
-BIN = Path(sys.executable).parent / "govaudit"
+from .govaudit_cli import cli as run_cli
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd)
+    return run_cli(*args, check=False, cwd=cwd, timeout=120)
 
 
 def test_init_writes_a_valid_config_and_refuses_to_overwrite(tmp_path):

@@ -5,25 +5,14 @@ ground truth ships with the demo (govaudit/demo/ground_truth.json) and is compar
 no extra finding, none missed, every column's latest date right.
 """
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from govaudit.demo import DEMO_AS_OF, DemoPortal, demo_config, ground_truth
+from .govaudit_cli import cli
 
 pytestmark = pytest.mark.e2e
-BIN = Path(sys.executable).parent / "govaudit"
-
-
-def cli(*args, check=True):
-    result = subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "COLUMNS": "200"})
-    if check and result.returncode != 0:
-        raise AssertionError(f"govaudit {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
-    return result
 
 
 @pytest.fixture(scope="module")

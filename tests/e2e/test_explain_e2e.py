@@ -9,28 +9,16 @@
    run's findings name the first run as an earlier run with the same finding.
 """
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from govaudit.demo import DEMO_AS_OF, DemoPortal, demo_config
+from .govaudit_cli import cli
 
 pytestmark = pytest.mark.e2e
-BIN = Path(sys.executable).parent / "govaudit"
-
-
-def cli(*args, check=True):
-    result = subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "COLUMNS": "200"})
-    if check and result.returncode != 0:
-        raise AssertionError(f"govaudit {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
-    return result
 
 
 def explain(finding_id, db, fmt="json"):
