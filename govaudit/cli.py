@@ -323,11 +323,20 @@ def demo_serve(port: int) -> None:
 @click.option("--base-url", "base_url", help="URL a saved page was served at (resolves its links, dates in URLs)")
 @click.option("--start-page", "start_page", is_flag=True, help="read the page as a configured start page (a hub)")
 def inspect_cmd(target: str, fmt: str, encoding: str | None, base_url: str | None, start_page: bool) -> None:
-    """Show what the crawler's extractors see on one page: TARGET is a live http(s) URL or a saved
-    HTML file. Personal data is masked before anything is printed."""
-    from govaudit.inspect import InspectError, inspect, render_table
+    """Show what the crawler's extractors see on one page: TARGET is a live http(s) URL, a saved
+    HTML file, or a folder of saved pages (JSON: a list). Personal data is masked before anything
+    is printed."""
+    from govaudit.inspect import InspectError, inspect, inspect_directory, render_table
 
     try:
+        if Path(target).is_dir():
+            reports = inspect_directory(target, encoding=encoding, start_page=start_page)
+            if fmt == "json":
+                click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
+            else:
+                for each in reports:
+                    render_table(each, Console(highlight=False))
+            return
         report = inspect(target, encoding=encoding, base_url=base_url, start_page=start_page)
     except InspectError as exc:
         raise click.ClickException(str(exc)) from None

@@ -149,6 +149,16 @@ def inspect(target: str, *, encoding: str | None = None, base_url: str | None = 
                             start_page=start_page, file=str(path))
 
 
+def inspect_directory(directory: str | Path, **options) -> list[dict[str, Any]]:
+    """Reports for every saved page (*.htm, *.html, *.shtml, *.jsp …) in a folder, in name order,
+    in one process (one start-up for the whole folder)."""
+    folder = Path(directory)
+    pages = sorted(p for p in folder.iterdir() if p.is_file() and re.search(r"\.(s?html?|jsp|aspx?|php)$", p.name, re.I))
+    if not pages:
+        raise InspectError(f"{directory}: no saved pages (*.html, *.htm, *.shtml …) in this folder")
+    return [inspect(str(page), **options) for page in pages]
+
+
 def inspect_response(response: Response, url: str, *, ref: date, ref_source: str, encoding: str | None = None,
                      start_page: bool = False, file: str | None = None) -> dict[str, Any]:
     """Extract and report one response the way the spider's `parse` does: an HTTP error status

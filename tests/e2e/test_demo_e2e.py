@@ -90,6 +90,7 @@ def test_bulletin_lists_every_department_ranked(demo):
     for finding in json.loads(cli("findings", "--db", demo["db"], "--format", "json").stdout):
         if finding["category"] in ("column_stale", "column_blank", "section_missing"):
             assert finding["detail"] in html
+            assert f"{finding['detail']}<span class=\"fid\">（问题编号 {finding['id']}）</span>" in html
 
 
 def test_reaudit_replaces_findings(demo):

@@ -378,3 +378,16 @@ def test_no_answer_is_reported():
     report = inspect(f"http://127.0.0.1:{port}/x.html", timeout=5)
     assert (report["status"], report["kind"]) == (None, "error")
     assert "refused" in report["error"].lower()
+
+
+def test_a_folder_of_saved_pages_in_one_process():
+    import subprocess
+    import sys
+    from pathlib import Path as _Path
+    folder = _Path(__file__).resolve().parents[1] / "fixtures" / "variants"
+    result = subprocess.run([str(_Path(sys.executable).parent / "govaudit"), "inspect", str(folder), "--format", "json"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    reports = json.loads(result.stdout)
+    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".html", ".htm", ".shtml"))
+    assert [_Path(r["file"]).name for r in reports] == names
