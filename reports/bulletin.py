@@ -44,7 +44,8 @@ def bulletin_context(store: Store, month: str) -> dict:
     names = dict(zip(departments["department_id"], departments["department"]))
     site_names = {site["id"]: site["name"] for site in run["config"]["sites"]}
     columns_checked = store.count(columns, run_id)
-    by_dept = problems_by_department(findings)
+    # this first bulletin reports the backbone's categories; lists and counts must agree
+    by_dept = problems_by_department(findings[findings["category"].isin(BULLETIN_CATEGORIES)])
     return {
         "organization": run["config"].get("organization") or "",
         "month": month,
