@@ -157,15 +157,6 @@ def _evidence(text: str, start: int, end: int, context: int) -> str:
     return f"{left}{text[start:end]}{right}"
 
 
-def _sites_by_page(facts: RunFacts) -> dict[str, list[str]]:
-    attributed = facts.page_sites.dropna(subset=["page_url", "site_id"])
-    out: dict[str, list[str]] = defaultdict(list)
-    for page_url, site_id in zip(attributed["page_url"], attributed["site_id"]):
-        if site_id not in out[page_url]:
-            out[page_url].append(site_id)
-    return out
-
-
 def _documents(facts: RunFacts, sites_by_page: dict[str, list[str]]):
     """(url, source, [(place, text)], site ids, linked_from) of every page and attachment."""
     pages = facts.pages
@@ -193,7 +184,7 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
     context = int(settings.get("context_chars", 10))
     sites = facts.sites
     findings = []
-    for url, source, places, site_ids, linked_from in _documents(facts, _sites_by_page(facts)):
+    for url, source, places, site_ids, linked_from in _documents(facts, facts.sites_by_page):
         found: dict[str, dict] = {}
         for place, text in places:
             for start, end, entry in dictionary.find(text):

@@ -75,6 +75,17 @@ class RunFacts:
         return {name: parse_window(spec) for name, spec in self.config["update_classes"].items()}
 
     @cached_property
+    def sites_by_page(self) -> dict[str, list[str]]:
+        """Page URL -> ids of the sites it is attributed to, in attribution order."""
+        attributed = self.page_sites.dropna(subset=["page_url", "site_id"])
+        out: dict[str, list[str]] = {}
+        for page_url, site_id in zip(attributed["page_url"], attributed["site_id"]):
+            sites = out.setdefault(page_url, [])
+            if site_id not in sites:
+                sites.append(site_id)
+        return out
+
+    @cached_property
     def sites(self) -> dict[str, dict]:
         return {site["id"]: site for site in self.config["sites"]}
 

@@ -475,12 +475,7 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
     for page_url, hits in link_hits(facts.links, lex, settings).items():
         by_page[page_url] += hits
 
-    attributed = facts.page_sites.dropna(subset=["page_url", "site_id"])
-    sites_of: dict[str, list[str]] = defaultdict(list)
-    for page_url, site_id in zip(attributed["page_url"], attributed["site_id"]):
-        if page_url in by_page and site_id not in sites_of[page_url]:
-            sites_of[page_url].append(site_id)
-
+    sites_of = facts.sites_by_page
     max_hits = int(settings["max_hits"])
     findings = []
     for page_url in sorted(by_page):

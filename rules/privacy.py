@@ -49,9 +49,7 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
     links = links[links["url"].isin(attachment_urls)]
     linking_pages = {url: group for url, group in links.groupby("url")}
     wanted = set(hits["doc_url"]) | set(links["page_url"])
-    page_sites = facts.page_sites[["page_url", "site_id"]].dropna()
-    page_sites = page_sites[page_sites["page_url"].isin(wanted)]
-    sites_of = {url: sorted(set(group)) for url, group in page_sites.groupby("page_url")["site_id"]}
+    sites_of = {url: sorted(facts.sites_by_page[url]) for url in wanted if url in facts.sites_by_page}
     pages = facts.pages
     pages = pages[pages["url"].isin(wanted) | pages["final_url"].isin(wanted)]
     titles = dict(zip(pages["url"], pages["title"]))
