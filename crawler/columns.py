@@ -20,9 +20,13 @@ NAME_RANK = {"config": 0, "breadcrumb": 1, "meta": 2, "heading": 3, "link": 4, "
 _NOT_A_NAME = re.compile(r"^(更多|more|查看更多|>>|»|\.\.\.|…|首页|上一页|下一页|尾页|\d+)$", re.I)
 
 
-def _items(store: Store, run_id: int, conn, col_pages: pd.DataFrame, page_frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (column, distinct item URL) with its best-known date."""
-    entries = store.table_frame(list_items, run_id, conn, ["page_url", "position", "title", "url", "date", "date_source"])
+ENTRY_FIELDS = ["page_url", "position", "title", "url", "date", "date_source"]
+
+
+def column_items(entries: pd.DataFrame, col_pages: pd.DataFrame, page_frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (column, distinct item URL) with its best-known date: the list entry's, else
+    the item page's own publication date (`page:<source>`). `entries` has ENTRY_FIELDS,
+    `col_pages` the column_pages rows, `page_frame` url/published/published_source."""
     items = col_pages.merge(entries, on="page_url").sort_values(["column_url", "page_no", "position"])
     items = items.drop_duplicates(["column_url", "url"])
     published = page_frame[["url", "published", "published_source"]].rename(columns={"url": "url"})
@@ -72,7 +76,8 @@ def build_columns(store: Store, run_id: int, config: Config, conn, derived: dict
     page_frame = store.table_frame(pages, run_id, conn, ["url", "kind", "status", "column_name", "column_name_source",
                                                          "list_shape", "list_placeholder", "published", "published_source"])
     page_info = page_frame.set_index("url").to_dict("index")
-    items = _items(store, run_id, conn, col_pages, page_frame)
+    entries = store.table_frame(list_items, run_id, conn, ENTRY_FIELDS)
+    items = column_items(entries, col_pages, page_frame)
     summary = _summary(items).to_dict("index") if not items.empty else {}
     placeholder = set(col_pages.merge(page_frame[page_frame["list_placeholder"].fillna(False).astype(bool)],
                                       left_on="page_url", right_on="url")["column_url"])

@@ -8,7 +8,7 @@ facts the judgement used:
 * ``column_stale`` / ``column_blank``: the column row, the window start for the audit's as-of
   date, the list pages read (``column_pages`` joined with ``pages``: URL, status, when) and the
   items seen over them with each date and where it came from. Items are assembled by the
-  crawler's own code (`crawler.columns._items`: list entry date, else the item page's
+  crawler's own code (`crawler.columns.column_items`: list entry date, else the item page's
   publication date as ``page:<source>``), so they are exactly what the column's latest date
   was computed from;
 * ``privacy``: the document (page or attachment, and the pages linking to an attachment) and
@@ -177,7 +177,7 @@ def _page_rows(store: Store, conn, run_id: int, urls: list[str]) -> pd.DataFrame
 # --------------------------------------------------------------------------- columns
 
 def _column_facts(store: Store, conn, finding: dict, data: dict, as_of: date | None, config: dict) -> dict:
-    from crawler.columns import _items
+    from crawler.columns import ENTRY_FIELDS, column_items
     from rules.facts import RunFacts
 
     run_id, url = finding["run_id"], finding["url"]
@@ -200,9 +200,10 @@ def _column_facts(store: Store, conn, finding: dict, data: dict, as_of: date | N
     order = {u: i for i, u in enumerate(page_urls)}
     fetched = fetched.assign(page_no=fetched["url"].map(lambda u: order.get(u, len(order)) + 1)).sort_values("page_no")
     entries = _frame_in(store, conn, list_items, run_id, list_items.c.page_url, list(col_pages["page_url"]),
-                        ["page_url", "position", "url", "raw_date"])
+                        ENTRY_FIELDS + ["raw_date"])
     item_pages = _page_rows(store, conn, run_id, list(entries["url"].dropna()))[["url", "published", "published_source"]]
-    items = _items(store, run_id, conn, col_pages, item_pages) if not col_pages.empty else pd.DataFrame()
+    items = column_items(entries[ENTRY_FIELDS], col_pages, item_pages) if not col_pages.empty else pd.DataFrame()
+    entries = entries[["page_url", "position", "url", "raw_date"]]
     latest = column["latest_date"] if column else None
     rows = []
     if not items.empty:
