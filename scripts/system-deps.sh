@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages govaudit needs beyond Python: a CJK font for the bulletin's
+# charts and documents, and headless Chromium for rendering the HTML bulletin to PNG.
+# Idempotent: installs only what `dpkg -s` says is missing. Needs root (or sudo).
+set -euo pipefail
+PACKAGES=(fonts-noto-cjk chromium)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing Debian packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
