@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/bulletin_bench.py
 
 clean:
 	rm -rf $(VENV) govaudit-demo out .pytest_cache

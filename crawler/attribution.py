@@ -39,14 +39,21 @@ class Graph:
 
     @classmethod
     def load(cls, store: Store, run_id: int, conn) -> "Graph":
-        page_frame = store.table_frame(pages, run_id, conn, ["url", "kind"])
+        page_frame = store.table_frame(pages, run_id, conn, ["url", "final_url", "kind"])
         graph = cls(kind=dict(zip(page_frame["url"], page_frame["kind"])))
+        # A page is keyed by the URL first requested; links naming where it redirected to
+        # (/col/col5/ → /col/col5/index.html) reach the same page.
+        redirected = page_frame[page_frame["final_url"].notna() & (page_frame["final_url"] != page_frame["url"])
+                                & ~page_frame["final_url"].isin(graph.kind.keys())]
+        alias = dict(zip(redirected["final_url"], redirected["url"]))
         link_frame = store.table_frame(links, run_id, conn, ["page_url", "url", "context", "block", "hidden"])
+        link_frame["url"] = link_frame["url"].replace(alias)
         link_frame = link_frame[link_frame["url"].isin(graph.kind.keys())]
         for src, group in link_frame.groupby("page_url", sort=False):
             graph.edges[src] = list(zip(group["url"], group["context"], group["block"].fillna(""),
                                         group["hidden"].fillna(False).astype(bool)))
         item_frame = store.table_frame(list_items, run_id, conn, ["page_url", "url"])
+        item_frame["url"] = item_frame["url"].replace(alias)
         item_frame = item_frame[item_frame["url"].isin(graph.kind.keys())]
         graph.items = {src: list(group["url"]) for src, group in item_frame.groupby("page_url", sort=False)}
         return graph

@@ -1,7 +1,8 @@
 """Items the spider yields; the store pipeline turns each into rows.
 
 Dataclass items (Scrapy's item adapters handle them) keep the facts typed. Each item maps
-onto one store table plus its child rows (a page's links and list entries).
+onto one store table plus its child rows (a page's links and list entries). The spider also
+yields `crawler.probe.Probe`s: its own fetch of each homepage, an availability probe.
 """
 from __future__ import annotations
 
@@ -21,6 +22,19 @@ class LinkRow:
 
 @dataclass
 class EntryRow:
+    position: int
+    title: str
+    url: str
+    date: date | None = None
+    date_source: str | None = None
+    raw_date: str | None = None
+
+
+@dataclass
+class HubRow:
+    """A dated entry of one block (要闻, 通知公告 …) of a hub page such as a homepage."""
+    block: int                       # 0-based index of the block on the page
+    block_title: str | None
     position: int
     title: str
     url: str
@@ -57,10 +71,13 @@ class PageItem:
     site_code: str | None = None
     icp: str | None = None
     police: str | None = None
+    badge: bool | None = None            # the 党政机关网站标识 is shown (None: not an HTML page)
     text: str | None = None
     error: str | None = None
     links: list[LinkRow] = field(default_factory=list)
     entries: list[EntryRow] = field(default_factory=list)
+    hub_entries: list[HubRow] = field(default_factory=list)   # dated entries of every block of a hub page
+    tables: list[dict] = field(default_factory=list)  # data tables: position, caption, cells (masked)
     pii: list[dict] = field(default_factory=list)     # personal-data hits, masked (text is masked too)
 
 

@@ -15,11 +15,13 @@ from dataclasses import fields
 from scrapy import signals
 
 from crawler.attribution import finalize_run
+from crawler.incremental import ValidatorItem
 from crawler.items import AttachmentItem, LinkCheckItem, LogItem, PageItem
+from crawler.probe import Probe
 from govaudit.store import Store, now
 
 logger = logging.getLogger(__name__)
-PAGE_FIELDS = [f.name for f in fields(PageItem) if f.name not in ("links", "entries", "pii")]
+PAGE_FIELDS = [f.name for f in fields(PageItem) if f.name not in ("links", "entries", "hub_entries", "tables", "pii")]
 ATTACHMENT_FIELDS = [f.name for f in fields(AttachmentItem) if f.name != "pii"]
 LINK_CHECK_FIELDS = [f.name for f in fields(LinkCheckItem)]
 
@@ -58,10 +60,14 @@ class StorePipeline:
             row = {name: getattr(item, name) for name in ATTACHMENT_FIELDS}
             self._add("attachments", row)
             self._add_pii(item.url, "attachment", item.pii)
+        elif isinstance(item, Probe):
+            self._add("probes", item.row())
         elif isinstance(item, LinkCheckItem):
             self._add("link_checks", {name: getattr(item, name) for name in LINK_CHECK_FIELDS})
         elif isinstance(item, LogItem):
             self._add("crawl_log", {"at": now(), "level": item.level, "url": item.url, "message": item.message})
+        elif isinstance(item, ValidatorItem):
+            self._add("page_validators", dict(vars(item)))
         if self.pending >= self.batch_size:
             self.flush()
         return item
@@ -81,6 +87,12 @@ class StorePipeline:
             self._add("links", {"page_url": item.url, **vars(link)})
         for entry in item.entries:
             self._add("list_items", {"page_url": item.url, **vars(entry)})
+        for entry in item.hub_entries:
+            self._add("hub_items", {"page_url": item.url, **vars(entry)})
+        for table in item.tables:
+            self._add("page_tables", {"page_url": item.url, "position": table["position"],
+                                      "caption": table["caption"],
+                                      "cells": json.dumps(table["cells"], ensure_ascii=False)})
         self._add_pii(item.url, "page", item.pii)
 
     def _add_pii(self, doc_url: str, doc_kind: str, hits: list[dict]) -> None:

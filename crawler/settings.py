@@ -38,6 +38,16 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
 }
+# Hostile sites (crawler/middlewares.py): spider-trap guard before DepthMiddleware (900) sees the
+# links; Retry-After back-off before RetryMiddleware (550) sees the 429/503; the redirect-loop
+# guard before RedirectMiddleware (600) follows a 3xx.
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.TrapGuard": 950,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+    "crawler.middlewares.RedirectLoopGuard": 610,
+}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -47,3 +57,5 @@ GOVAUDIT_STORE = None         # store URL override
 GOVAUDIT_RUN_ID = None        # set by the runner after creating the run
 GOVAUDIT_BATCH_SIZE = 500     # rows per store transaction
 GOVAUDIT_PROGRESS = False     # rich progress bar on stderr
+GOVAUDIT_RESUME = False       # continue GOVAUDIT_RUN_ID from its stored facts (crawler.resume)
+GOVAUDIT_INCREMENTAL = True   # revalidate what the last complete run of the config read (crawler.incremental)

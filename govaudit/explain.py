@@ -19,7 +19,10 @@ facts the judgement used:
 * any other rule: the finding's stored ``data`` (and the page row of its URL, if any).
 
 Then the runs involved: the finding's run, and earlier runs with a finding of the same rule,
-site and URL. There is no ledger yet: ``ledger`` says so instead of inventing a history.
+site and URL, and the finding's ledger entry (`govaudit.ledger.entry_report`: its problem number,
+status or mark, first seen, 整改 deadline, the status in every run, the marks with who and when);
+when the ledger has no entry for it (a store audited before the ledger existed) ``ledger`` says
+so instead of inventing a history.
 
 Privacy first: every string of the report goes through the spider's `masked` before it is
 returned, on top of the masking the crawl did before storing (the store holds no raw value).
@@ -35,10 +38,11 @@ from sqlalchemy import select
 
 from crawler.extract.privacy import mask
 from crawler.spiders.sections import masked
+from govaudit.ledger import entry_report
 from govaudit.store import (Store, StoreError, attachments, audits, column_pages, columns, findings, link_checks,
                             links, list_items, page_sites, pages, pii_hits, runs)
 
-NO_LEDGER = "no ledger yet"
+NO_LEDGER = "not in the ledger (govaudit ledger rebuild)"
 COLUMN_RULES = ("column_stale", "column_blank")
 LINK_RULES = ("dead_link", "unverifiable_link")
 _PAGE_FIELDS = ("url", "final_url", "status", "fetched_at", "response_ms", "kind", "title", "published",
@@ -129,7 +133,7 @@ def explain(store: Store, finding_id: int) -> dict[str, Any]:
                                                   "config_path", "config_digest")},
             "earlier": earlier,
         },
-        "ledger": {"status": NO_LEDGER, "history": []},
+        "ledger": entry_report(store, {**finding, "data": data}) or {"status": NO_LEDGER, "history": [], "marks": []},
     }
     return _masked(plain(report))
 
@@ -388,8 +392,26 @@ def render_text(report: dict[str, Any]) -> str:
     else:
         add("  earlier runs with the same finding (rule, site, URL): none")
     add("")
-    add(f"Ledger: {report['ledger']['status']}")
+    _ledger_text(report["ledger"], add)
     return "\n".join(out) + "\n"
+
+
+def _ledger_text(entry: dict, add) -> None:
+    if "fingerprint" not in entry:
+        add(f"Ledger: {entry['status']}")
+        return
+    add(f"Ledger: problem {entry['id']} · {entry['state_title']} ({entry['state']})"
+        + ("" if entry["open"] else " · not open"))
+    add(f"  first seen {entry['first_seen']} (run {entry['first_run']}), last seen {entry['last_seen']} "
+        f"(run {entry['last_run']}), deadline {entry['deadline']}"
+        + (f" (reopened {entry['opened_on']}, run {entry['opened_run']})" if entry["opened_run"] != entry["first_run"]
+           else "")
+        + (f", rectified {entry['rectified_on']} (run {entry['rectified_run']})" if entry["rectified_run"] else ""))
+    add("  history: " + "; ".join(f"run {h['run']} {h['as_of']} {h['status']}"
+                                  + (f" (finding {h['finding']})" if h["finding"] else "") for h in entry["history"]))
+    for m in entry["marks"]:
+        what = f"{m['action']} {m['mark']}" if m["mark"] else m["action"]
+        add(f"  {what} by {m['by']} at {m['at']}: {m['reason']}")
 
 
 def _column_text(facts: dict, add, kv) -> None:

@@ -41,7 +41,8 @@ from crawler.spiders.sections import TEXTUAL_TYPES, BEIJING, header_charset, mas
 #: The keys of an inspect report, in print order (docs/cli.md documents each).
 KEYS = ("url", "final_url", "status", "content_type", "file", "encoding", "ref_date", "ref_source", "title",
         "kind", "error", "published", "published_source", "published_raw", "written", "written_source",
-        "written_raw", "rejected_dates", "column_name", "column_name_source", "listing", "links", "identity",
+        "written_raw", "rejected_dates", "column_name", "column_name_source", "listing", "hub_blocks", "links",
+        "identity",
         "attachments", "privacy")
 
 #: Base of a saved page with neither --base-url nor a "saved from url" mark: the extractors keep
@@ -189,6 +190,11 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _entry(entry) -> dict[str, Any]:
+    return {"title": entry.title, "url": normalize_url(entry.url), "date": _day(entry.date),
+            "date_source": entry.date_source, "raw_date": entry.raw_date}
+
+
 def _report(url: str, final_url: str, status: int | None, content_type: str | None, file: str | None,
             ref: date, ref_source: str, *, facts: PageFacts | None = None, kind: str = "error",
             error: str | None = None) -> dict[str, Any]:
@@ -196,7 +202,8 @@ def _report(url: str, final_url: str, status: int | None, content_type: str | No
     out: dict[str, Any] = {key: None for key in KEYS}
     out.update(url=url, final_url=final_url, status=status, content_type=content_type, file=file,
                ref_date=_day(ref), ref_source=ref_source, kind=kind, error=error, rejected_dates=[], links=[],
-               identity={"site_code": None, "icp": None, "police": None}, attachments=[], privacy=[])
+               hub_blocks=[], identity={"site_code": None, "icp": None, "police": None, "badge": None},
+               attachments=[], privacy=[])
     text = ""
     if facts is not None:
         text = facts.text
@@ -204,7 +211,9 @@ def _report(url: str, final_url: str, status: int | None, content_type: str | No
                    rejected_dates=[{"raw": r.raw, "reason": r.reason} for r in facts.rejected_dates],
                    column_name=facts.column_name, column_name_source=facts.column_name_source,
                    identity={"site_code": facts.identity.site_code, "icp": facts.identity.icp,
-                             "police": facts.identity.police})
+                             "police": facts.identity.police, "badge": facts.identity.badge},
+                   hub_blocks=[{"title": block.title, "entries": [_entry(e) for e in block.entries]}
+                               for block in facts.hub_blocks])
         if facts.published:
             out.update(published=_day(facts.published.value), published_source=facts.published.source,
                        published_raw=facts.published.raw)
@@ -215,8 +224,7 @@ def _report(url: str, final_url: str, status: int | None, content_type: str | No
         if listing is not None:
             out["listing"] = {
                 "shape": listing.shape, "placeholder": listing.placeholder, "total_records": listing.total_records,
-                "entries": [{"title": e.title, "url": normalize_url(e.url), "date": _day(e.date),
-                             "date_source": e.date_source, "raw_date": e.raw_date} for e in listing.entries],
+                "entries": [_entry(e) for e in listing.entries],
                 "next_pages": [normalize_url(u) for u in listing.next_pages],
             }
         out["links"] = [{"url": normalize_url(link.url), "text": link.text, "hidden": link.hidden,
@@ -278,7 +286,8 @@ def render_table(report: dict[str, Any], console) -> None:
                          ("title", report["title"]), ("kind", report["kind"]), ("error", report["error"]),
                          ("published", published or "—"), ("written", written), ("column", column or "—"),
                          ("网站标识码", identity["site_code"]), ("ICP备案", identity["icp"]),
-                         ("公安备案", identity["police"])]:
+                         ("公安备案", identity["police"]),
+                         ("党政机关标识", {True: "shown", False: "not shown"}.get(identity["badge"]))]:
         if value is not None and value != "":
             page.add_row(label, t(value))
     console.print(page)
@@ -304,6 +313,15 @@ def render_table(report: dict[str, Any], console) -> None:
         console.print(table)
         for url in listing["next_pages"]:
             console.print(Text(f"next page: {url}"))
+
+    for block in report["hub_blocks"]:
+        table = Table(title=f"hub block: {block['title'] or '(no heading)'}, {len(block['entries'])} dated entries",
+                      title_justify="left")
+        for name in ("date", "source", "title", "url"):
+            table.add_column(name, overflow="fold")
+        for e in block["entries"]:
+            table.add_row(t(e["date"]), t(e["date_source"]), t(e["title"]), t(e["url"]))
+        console.print(table)
 
     links = report["links"]
     if links:

@@ -28,11 +28,15 @@ def config_snapshot(config: Config) -> dict:
         "default_update_class": config.default_update_class,
         "class_keywords": config.class_keywords,
         "rules": config.rules,
+        "scoring": config.scoring.model_dump(mode="json", exclude_none=True),
+        "ledger": config.ledger.model_dump(),
+        "contact": config.contact.model_dump(),
         "as_of": config.as_of.isoformat() if config.as_of else None,
     }
 
 
-def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool):
+def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool, resume: bool = False,
+                   incremental: bool = True):
     """Scrapy settings: crawler.settings overridden by the config's politeness section."""
     from scrapy.settings import Settings
 
@@ -46,20 +50,31 @@ def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool):
         "GOVAUDIT_STORE": store_url,
         "GOVAUDIT_RUN_ID": run_id,
         "GOVAUDIT_PROGRESS": progress,
+        "GOVAUDIT_RESUME": resume,
+        "GOVAUDIT_INCREMENTAL": incremental,
     }, priority="cmdline")
     return settings
 
 
-def crawl(config: Config, store_url: str | None = None, progress: bool = False) -> int:
-    """Crawl every section of `config` into a new run; return its id. Blocks until done."""
+def crawl(config: Config, store_url: str | None = None, progress: bool = False, resume: bool = False,
+          resume_run: int | None = None, incremental: bool = True) -> int:
+    """Crawl every section of `config` into a new run; return its id. Blocks until done.
+    With `resume`, continue `resume_run` (default: the latest running/interrupted run of the
+    config) where it stopped instead (crawler.resume). `incremental` revalidates the pages of
+    the config's latest complete run instead of downloading them again (crawler.incremental)."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.resume import reopen_run, resumable_run
     from crawler.spiders.sections import SectionsSpider
 
     store_url = store_url or config.store_url()
     store = Store(store_url)
-    run_id = store.new_run(config.path, config.digest, config_snapshot(config))
-    process = CrawlerProcess(crawl_settings(config, store_url, run_id, progress))
+    if resume:
+        run_id = resumable_run(store, config, resume_run)
+        reopen_run(store, run_id)
+    else:
+        run_id = store.new_run(config.path, config.digest, config_snapshot(config))
+    process = CrawlerProcess(crawl_settings(config, store_url, run_id, progress, resume, incremental))
     process.crawl(SectionsSpider, config=config)
     process.start()
     status = store.run(run_id)["status"]
@@ -69,7 +84,8 @@ def crawl(config: Config, store_url: str | None = None, progress: bool = False) 
 
 
 def audit(store: Store, run_id: int, as_of: date) -> tuple[int, list[dict]]:
-    """Judge a stored run with every rule; store and return (audit id, finding rows)."""
+    """Judge a stored run with every rule; store and return (audit id, finding rows); update the ledger."""
+    from govaudit.ledger import rebuild as rebuild_ledger
     from rules.facts import RunFacts
     from rules.registry import all_rules
 
@@ -86,11 +102,15 @@ def audit(store: Store, run_id: int, as_of: date) -> tuple[int, list[dict]]:
             row["data"] = json.dumps(row["data"], ensure_ascii=False, default=str)
             rows.append(row)
     audit_id = store.replace_findings(run_id, as_of, rule_ids, rows)
+    rebuild_ledger(store, since_run=run_id)       # the ledger is derived from every audited run
     return audit_id, rows
 
 
-def report(store: Store, month: str, out_dir: Path) -> Path:
-    """Render the month's bulletin from the latest audited run of that month."""
-    from reports.bulletin import write_bulletin
+def report(store: Store, month: str, out_dir: Path, formats: tuple[str, ...] | None = None,
+           day: date | None = None, config: Config | None = None) -> list[Path]:
+    """Write the month's bulletin (bulletin.html, bulletin.docx, 问题清单.xlsx, or `formats`) to
+    `out_dir`, dated `day` (default: as issued before, else today); `config` overrides the
+    scoring settings stored with the runs. Returns the paths written, the HTML first."""
+    from reports.bulletin import FORMATS, write_bulletin
 
-    return write_bulletin(store, month, out_dir)
+    return write_bulletin(store, month, out_dir, formats or FORMATS, day=day, config=config)

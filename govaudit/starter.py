@@ -20,7 +20,9 @@ departments:                 # every unit you supervise
     email: zfb@example.gov.cn
   - id: jyj
     name: 某某区教育局
-    email: jyj@example.gov.cn
+    email: jyj@example.gov.cn  # notices and reminders are mailed here (--send)
+    contact: 李四              # optional: printed on the 整改通知书
+    phone: 0000-00000001
 
 sites:                       # a site is a *section*: start URLs plus an optional path scope
   - id: portal
@@ -71,6 +73,63 @@ politeness:
   external_concurrency: 1    # parallel checks per external host
   external_delay: 2          # seconds between checks to one external host
   max_link_checks: 2000      # distinct targets checked per run; the rest are recorded as skipped
+
+# Scores (国办秘函〔2019〕19号: 单项否决 first, then 100 minus deductions, below 60 不合格).
+# Every default and its source: docs/scoring.md. Uncomment to change them.
+# scoring:
+#   pass_mark: 60              # below it a site is 不合格
+#   month_judgement: last      # a site's month: its last run of the month, or `worst`
+#   department_score: min      # a department: its lowest site score, or `mean` (any 不合格 site fails it)
+#   bottom_n: 3                # 效能预警 for the N lowest-ranked departments (ties included); 0: none
+#   grades:                    # optional marks from scores: [minimum score, mark], highest first
+#     - [90, 满分]
+#     - [80, 90]
+#     - [70, 60]
+#     - [0, 0]
+#   indicators:                # points per finding and cap per site of an indicator
+#     column_stale: {points: 1, cap: 10}
+#   rules:                     # which indicator a rule's findings count under
+#     privacy: privacy
+
+# Who departments contact about a 整改通知书 or 临期提醒 (printed on them).
+contact:
+  office: 某某区政务公开办
+  name: 张三
+  phone: 0000-00000000
+  email: gkb@example.gov.cn
+
+# Weekly operation: cron runs `govaudit run sites.yaml` every week (docs/operations.md).
+schedule:
+  every_days: 7              # days between two runs
+  monthly_day: 1             # bulletin + 整改通知书 at the first run on or after this day of the month,
+                             # for the previous month (keep it <= 22 with weekly runs);
+                             # `last`: at the month's last run, for that month
+  notices: true              # write the 整改通知书 on the monthly day
+  send_notices: false        # and mail them (needs `mail:`)
+  reminders: true            # write the 临期提醒 at every run
+  send_reminders: false      # and mail them (needs `mail:`)
+  reminder_days: 7           # columns going stale before the next run
+  out_dir: govaudit-out      # out_dir/2026-11/ the month's files, out_dir/2026-12/2026-12-01/ a run's
+
+# Mail for notices and reminders (--send, send_notices, send_reminders). The password is never
+# written here: export it in the environment variable that password_env names.
+# mail:
+#   host: smtp.example.gov.cn
+#   port: 465                # default: 587 starttls, 465 ssl, 25 none
+#   security: ssl            # starttls, ssl, or none (a relay without login)
+#   user: gkb@example.gov.cn
+#   password_env: GOVAUDIT_SMTP_PASSWORD
+#   from: 某某区政务公开办 <gkb@example.gov.cn>
+#   cc: [leader@example.gov.cn]
+#   bcc: []
+#   ca_file: ca.pem          # certificate of a private CA (relative: next to this file)
+#   subject_notice: "关于{department}政府网站检查问题的整改通知（{month}）"   # also {organization} {deadline}
+#   subject_reminder: "{department}政府网站栏目更新临期提醒（{date}）"        # also {organization} {count}
+
+# The problem ledger (问题清单, `govaudit ledger`): a problem's 整改期限 is this many working days
+# (official calendar, 调休 included) after the audit that first found it.
+# ledger:
+#   deadline_workdays: 10
 
 # Per-rule settings override the rulebook defaults (`govaudit rules` lists them).
 # rules:

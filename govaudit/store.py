@@ -67,6 +67,7 @@ pages = Table(
     Column("site_code", Text),
     Column("icp", Text),
     Column("police", Text),
+    Column("badge", Boolean),                          # the 党政机关网站标识 (conac badge) is shown
     Column("text", Text),
     Column("error", Text),
 )
@@ -137,6 +138,46 @@ pii_hits = Table(
 )
 Index("ix_pii_run_doc", pii_hits.c.run_id, pii_hits.c.doc_url)
 
+hub_items = Table(
+    "hub_items", metadata,                             # dated entries of a hub page (homepage) per block
+    Column("run_id", Integer, nullable=False),
+    Column("page_url", Text, nullable=False),
+    Column("block", Integer),                          # 0-based index of the block on the page
+    Column("block_title", Text),                       # its heading (要闻动态, 通知公告 …) when it has one
+    Column("position", Integer),
+    Column("title", Text),
+    Column("url", Text),
+    Column("date", Date),
+    Column("date_source", String(16)),
+    Column("raw_date", Text),
+)
+Index("ix_hub_items_run_page", hub_items.c.run_id, hub_items.c.page_url)
+
+page_tables = Table(
+    "page_tables", metadata,                           # HTML tables of document pages, cells as text
+    Column("run_id", Integer, nullable=False),
+    Column("page_url", Text, nullable=False),
+    Column("position", Integer),                       # 0-based index of the table on the page
+    Column("caption", Text),                           # <caption> or the heading text just before it
+    Column("cells", Text),                             # JSON list of rows, each a list of cell texts
+)
+Index("ix_page_tables_run_page", page_tables.c.run_id, page_tables.c.page_url)
+
+probes = Table(
+    "probes", metadata,                                # homepage availability probes (not tied to a run)
+    Column("id", Integer, primary_key=True),
+    Column("site_id", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("ok", Boolean, nullable=False),             # loaded (2xx/3xx, whole body) within the timeout
+    Column("status", Integer),
+    Column("response_ms", Integer),
+    Column("error", Text),
+    Column("source", String(8)),                       # probe (govaudit probe) | crawl (a crawl's fetch)
+    Column("run_id", Integer),                         # the crawl run, for source=crawl
+)
+Index("ix_probes_site_at", probes.c.site_id, probes.c.at)
+
 page_sites = Table(
     "page_sites", metadata,
     Column("run_id", Integer, nullable=False),
@@ -153,6 +194,7 @@ column_pages = Table(
     Column("page_url", Text, nullable=False),          # a list page of it (page 1 included)
     Column("page_no", Integer),                        # 1-based, in pagination order
 )
+Index("ix_column_pages_run_column", column_pages.c.run_id, column_pages.c.column_url)
 
 template_blocks = Table(
     "template_blocks", metadata,
@@ -226,8 +268,83 @@ schema_info = Table(
     Column("version", Integer, nullable=False),
 )
 
+# --- the ledger (问题清单): derived from all audited runs by govaudit.ledger.rebuild; marks are not
+ledger = Table(
+    "ledger", metadata,                                # one row per problem tracked across runs
+    Column("id", Integer, primary_key=True),
+    Column("fingerprint", String(40), nullable=False, unique=True),   # sha1 of rule + the rule's identity
+    Column("rule", String(32), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),    # of the latest finding
+    Column("department_id", String(64)),
+    Column("site_id", String(64)),
+    Column("column", Text),
+    Column("url", Text),
+    Column("evidence", Text),                          # latest finding's, masked
+    Column("detail", Text),                            # latest finding's
+    Column("first_run", Integer, nullable=False),
+    Column("first_seen", Date, nullable=False),        # as-of date of the first audit that found it
+    Column("last_run", Integer, nullable=False),
+    Column("last_seen", Date, nullable=False),
+    Column("last_finding_id", Integer),
+    Column("opened_run", Integer),                     # start of the current open spell (first or reopened)
+    Column("opened_on", Date),
+    Column("deadline", Date),                          # opened_on + ledger.deadline_workdays working days
+    Column("status", String(16), nullable=False),      # new | persisting | overdue | rectified | reopened
+    Column("rectified_run", Integer),
+    Column("rectified_on", Date),
+    Column("mark", String(16)),                        # accepted-risk | false-positive (latest ledger_marks row)
+    Column("mark_reason", Text),
+    Column("marked_by", Text),
+    Column("marked_at", DateTime(timezone=True)),
+)
+
+ledger_history = Table(
+    "ledger_history", metadata,                        # the status of each problem in each run that saw or re-checked it
+    Column("fingerprint", String(40), nullable=False),
+    Column("run_id", Integer, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("finding_id", Integer),                     # null when rectified (no finding)
+)
+Index("ix_ledger_history_fp", ledger_history.c.fingerprint)
+Index("ix_ledger_history_run", ledger_history.c.run_id)
+
+ledger_marks = Table(
+    "ledger_marks", metadata,                          # append-only: every mark and unmark, who and when
+    Column("id", Integer, primary_key=True),
+    Column("fingerprint", String(40), nullable=False),
+    Column("action", String(8), nullable=False),       # mark | unmark
+    Column("mark", String(16)),                        # accepted-risk | false-positive; null for unmark
+    Column("reason", Text, nullable=False),
+    Column("by", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("finding_id", Integer),                     # the finding id the user named, if any
+)
+Index("ix_ledger_marks_fp", ledger_marks.c.fingerprint)
+
+# --- issued bulletins: 第N期 numbering per year (reports.bulletin.issue); re-rendering a month keeps its row
+bulletins = Table(
+    "bulletins", metadata,
+    Column("year", Integer, nullable=False),           # year of the reported month
+    Column("number", Integer, nullable=False),         # 期号 within the year: 1, 2, …
+    Column("month", String(7), nullable=False, unique=True),   # YYYY-MM reported
+    Column("issued_at", Date, nullable=False),         # the date the bulletin bears (deadlines count from it)
+)
+Index("ix_bulletins_year_number", bulletins.c.year, bulletins.c.number, unique=True)
+
+# --- HTTP validators of a run's pages and attachments: the next crawl of the config revalidates with them
+page_validators = Table(
+    "page_validators", metadata,                       # crawler.incremental; list pages and homepages have none
+    Column("run_id", Integer, nullable=False),
+    Column("url", Text, nullable=False),               # requested URL (pages.url / attachments.url)
+    Column("etag", Text),                              # ETag of the 200 answer (sent back as If-None-Match)
+    Column("last_modified", Text),                     # Last-Modified (sent back as If-Modified-Since)
+)
+Index("ix_page_validators_run_url", page_validators.c.run_id, page_validators.c.url)
+
 #: Tables that hold one run's crawl facts (deleted with the run, rewritten by finalize).
-FACT_TABLES = (pages, links, list_items, attachments, pii_hits, link_checks)
+FACT_TABLES = (pages, links, list_items, hub_items, page_tables, attachments, pii_hits, link_checks, page_validators)
 DERIVED_TABLES = (page_sites, template_blocks, column_pages, columns)
 
 
@@ -320,7 +437,7 @@ class Store:
     def write_batch(self, batch: dict[str, list[dict]]) -> None:
         """Write one batch of crawl facts (table name -> rows) in a single transaction."""
         with self.tx() as conn:
-            for table in (pages, links, list_items, attachments, pii_hits, link_checks, crawl_log):
+            for table in (*FACT_TABLES, probes, crawl_log):
                 self.insert_rows(conn, table, batch.get(table.name, []))
 
     def log(self, run_id: int, level: str, url: str | None, message: str) -> None:

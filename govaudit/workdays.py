@@ -113,3 +113,18 @@ def working_days_between(start: date, end: date) -> int:
         raise CalendarUnavailable(f"{min(start, end).isoformat()}–{max(start, end).isoformat()} 超出"
                                   f"{CALENDAR_NAME}的日历数据范围（{first.year}–{last.year}年）")
     return result.days
+
+
+@lru_cache(maxsize=4096)
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (a deadline such as 10 个工作日 from a notice).
+
+    Official calendar with 调休 make-up days; days outside the calendar data are counted
+    Monday–Friday, as `count_working_days` does. ``days <= 0`` gives `start` itself.
+    """
+    day, left = _day(start), days
+    while left > 0:
+        day += timedelta(days=1)
+        official = _official(day)
+        left -= official if official is not None else day.weekday() < 5
+    return day

@@ -15,14 +15,19 @@ import pandas as pd
 #: Finding categories (the public list; docs/cli.md documents it).
 CATEGORIES = ("availability", "homepage_stale", "column_stale", "column_blank", "section_missing",
               "annual_report", "privacy", "dead_link", "unverifiable_link", "integrity", "identity",
-              "interpretation", "timeliness", "expression")
+              "interpretation", "timeliness", "expression", "forged_date")
 SEVERITIES = ("veto", "deduct", "advisory")
+SEVERITY_TITLES = {"veto": "单项否决", "deduct": "扣分", "advisory": "提示"}
+#: Finding fields a rule's `identity` may name (besides `data.<key>`).
+IDENTITY_FIELDS = ("department_id", "site_id", "column", "url", "evidence")
+#: One problem per site and URL (the column, the link target, the document, the page).
+DEFAULT_IDENTITY = ("site_id", "url")
 CATEGORY_TITLES = {
     "availability": "站点无法访问", "homepage_stale": "首页不更新", "column_stale": "栏目不更新",
     "column_blank": "空白栏目", "section_missing": "专栏缺失", "annual_report": "年度报告问题",
     "privacy": "个人信息泄露", "dead_link": "链接不可用", "unverifiable_link": "链接无法核验",
     "integrity": "暗链与篡改", "identity": "网站标识问题", "interpretation": "政策解读问题",
-    "timeliness": "发布不及时", "expression": "严重表述错误",
+    "timeliness": "发布不及时", "expression": "严重表述错误", "forged_date": "发稿日期异常",
 }
 
 
@@ -38,11 +43,17 @@ class RuleMeta:
     threshold: dict[str, Any] = field(default_factory=dict)   # defaults; config `rules.<id>` overrides
     description: str = ""
     aggregate: bool = False    # a site-level verdict over other findings (a count), not a problem of its own
+    #: What makes two findings of this rule "the same problem" across runs (the ledger's fingerprint):
+    #: Finding fields and `data.<key>` entries. Never name evidence that changes from run to run
+    #: (a latest date, a count). `govaudit.ledger.fingerprint` hashes the rule id and these values.
+    identity: tuple[str, ...] = DEFAULT_IDENTITY
 
     def __post_init__(self):
         assert self.category in CATEGORIES, self.category
         assert self.severity in SEVERITIES, self.severity
         assert self.confidence in ("C", "P", "U"), self.confidence
+        assert self.identity and all(f in IDENTITY_FIELDS or f.startswith("data.") for f in self.identity), \
+            self.identity
 
     def settings(self, overrides: dict[str, Any] | None) -> dict[str, Any]:
         return {**self.threshold, **(overrides or {})}

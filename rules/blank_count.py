@@ -16,6 +16,7 @@ META = RuleMeta(
     source="国办秘函〔2019〕19号",
     confidence="C",
     aggregate=True,
+    identity=("site_id",),                   # one verdict per site, whatever the count
     threshold={"veto": 5, "warning": 2},
     description="空白栏目累计达5个，单项否决；达到2个时预警（厂商通行做法）。",
 )

@@ -70,7 +70,7 @@ def due_columns(facts: RunFacts, as_of: date, days: int = 3) -> pd.DataFrame:
     frame = facts.columns
     frame = frame[frame["fetched"].astype(bool) & (frame["item_count"] > 0) & ~frame["placeholder"].astype(bool)].copy()
     frame["latest"] = frame["latest_date"].map(as_date).astype(object)
-    frame = frame[frame["latest"].map(lambda d: d is not None)]
+    frame = frame[frame["latest"].map(lambda d: d is not None).astype(bool)]   # bool even when empty
     due = []
     for row in frame.itertuples():
         window = facts.windows[row.update_class]

@@ -52,6 +52,7 @@ META = RuleMeta(
     indicator="单项否决·严重问题（严重表述错误）",
     source="国办秘函〔2019〕19号",
     confidence="C",
+    identity=("site_id", "url", "data.wrong"),     # one problem per wrong form per document
     threshold={
         "dictionary_paths": [],
         "extra_entries": {},

@@ -9,9 +9,9 @@ What is judged, per site (a section of the config):
   kind list / article / hub / other, on one of the site's own hosts (``allowed_hosts``/``start_urls``
   when the config gives them: a page of another host carries that host's footer, not this site's);
 * 网站标识码 / ICP备案号 / 公安机关备案号 are the crawler's footer fields ``pages.site_code/icp/police``;
-* the 党政机关网站标识 is not a stored field: a page shows it when it links (non-hidden, in markup or a
-  ``document.write``) to ``conac.cn`` (e.g. ``bszs.conac.cn``) or a link's text contains 党政机关 (the
-  badge's alt text). A page with no stored links at all is *unknown*, not missing;
+* the 党政机关网站标识 is the crawler's ``pages.badge`` (the conac script, a badge image or a visible
+  link to ``*.conac.cn``; crawler.extract.page). A page without the field (a run crawled before it
+  existed) is *unknown*, not missing;
 * one finding per site per missing item (count, sample size, up to ``max_examples`` example URLs),
   never one per page: a footer missing on 2,000 pages is one problem;
 * one finding when the site's pages show more than one 网站标识码 (网站标识码不一致);
@@ -38,6 +38,7 @@ META = RuleMeta(
     indicator="扣分·网站标识（域名、网站标识码、ICP备案号、公安机关备案号、党政机关网站标识）",
     source="《政府网站发展指引》(国办发〔2017〕47号)；国办秘函〔2019〕19号",
     confidence="C",
+    identity=("site_id", "data.item", "data.host"),    # per missing item (and per off-suffix host)
     threshold={
         "domain_suffixes": [".gov.cn"],
         "max_examples": 5,
@@ -53,8 +54,6 @@ SAMPLED_KINDS = ("list", "article", "hub", "other")
 #: (item name, pages field) of the footer fields the crawler records.
 FOOTER_FIELDS = (("网站标识码", "site_code"), ("ICP备案号", "icp"), ("公安机关备案号", "police"))
 BADGE = "党政机关网站标识"
-#: Link contexts a reader sees (markup and document.write); not comments, not pagination.
-_SHOWN_CONTEXTS = ("a", "script")
 
 
 def _present(value) -> bool:
@@ -82,13 +81,6 @@ def host_allowed(host: str, suffixes: list[str]) -> bool:
     return False
 
 
-def _is_badge_link(url, text) -> bool:
-    host = _host(url) if isinstance(url, str) else ""
-    if host == "conac.cn" or host.endswith(".conac.cn"):
-        return True
-    return isinstance(text, str) and "党政机关" in text
-
-
 def _candidates(facts: RunFacts) -> pd.DataFrame:
     """Pages that can be sampled at all: status 200, kind list/article/hub/other; one row per URL."""
     frame = facts.pages
@@ -108,15 +100,10 @@ def sampled_pages(facts: RunFacts, site: dict, candidates: pd.DataFrame | None =
 
 
 def badge_state(facts: RunFacts, urls) -> dict[str, bool | None]:
-    """Per page URL: True (links to the 党政机关 badge), False (has links, none is the badge),
-    None (no stored links: unknown)."""
-    links = facts.links
-    links = links[links["page_url"].isin(set(urls))]
-    with_links = set(links["page_url"])
-    shown = links[links["context"].isin(_SHOWN_CONTEXTS) & ~links["hidden"].fillna(False).astype(bool)]
-    badge = {page for page, url, text in zip(shown["page_url"], shown["url"], shown["text"])
-             if _is_badge_link(url, text)}
-    return {u: (True if u in badge else False if u in with_links else None) for u in urls}
+    """Per page URL: the crawler's ``pages.badge`` — True (shown), False (not shown), None (not
+    recorded: unknown)."""
+    recorded = facts.pages.drop_duplicates("url").set_index("url")["badge"]
+    return {u: None if pd.isna(recorded.get(u)) else bool(recorded.get(u)) for u in urls}
 
 
 def _points(settings: dict) -> dict:
@@ -162,16 +149,16 @@ def check(facts: RunFacts, as_of: date, settings: dict) -> list[Finding]:
                     data={"item": item, "field": column, "checked": total, "missing": len(missing),
                           "examples": missing[:limit]}))
 
-        # -- 党政机关网站标识 (from links; pages without links are unknown)
+        # -- 党政机关网站标识 (pages.badge; pages without it are unknown)
         known = [u for u in sample["url"] if badges[u] is not None]
         missing = [u for u in known if badges[u] is False]
         unknown = total - len(known)
         if missing:
-            extra = f"（另有{unknown}个页面无链接记录，无法判断）" if unknown else ""
+            extra = f"（另有{unknown}个页面未记录标识信息，无法判断）" if unknown else ""
             findings.append(finding(
                 url=missing[0], evidence=f"{len(missing)}/{len(known)}个页面未展示{BADGE}",
                 detail=f"网站共抽查{len(known)}个页面，其中{len(missing)}个页面底部未展示{BADGE}{extra}",
-                data={"item": BADGE, "field": None, "checked": len(known), "missing": len(missing),
+                data={"item": BADGE, "field": "badge", "checked": len(known), "missing": len(missing),
                       "unknown": unknown, "examples": missing[:limit]}))
 
         # -- 网站标识码 consistency

@@ -6,6 +6,7 @@ import pkgutil
 from types import ModuleType
 
 import rules
+from rules.base import SEVERITY_TITLES
 
 _INFRASTRUCTURE = {"base", "registry", "facts", "audit"}
 
@@ -29,7 +30,6 @@ def rule(rule_id: str) -> ModuleType:
 
 
 _CONFIDENCE = {"C": "C（已确认）", "P": "P（很可能）", "U": "U（未确认，本地默认值）"}
-_SEVERITY = {"veto": "单项否决", "deduct": "扣分", "advisory": "提示"}
 
 
 def rules_markdown() -> str:
@@ -46,14 +46,15 @@ def rules_markdown() -> str:
     modules = all_rules()
     for module in modules:
         m = module.META
-        lines.append(f"| `{m.id}` | {m.title} | {m.category} | {_SEVERITY[m.severity]} | {m.indicator} | "
+        lines.append(f"| `{m.id}` | {m.title} | {m.category} | {SEVERITY_TITLES[m.severity]} | {m.indicator} | "
                      f"{m.source} | {m.confidence} |")
     for module in modules:
         m = module.META
         lines += ["", f"## `{m.id}` {m.title}", "", m.description or "", "",
-                  f"- category: `{m.category}`; severity: {_SEVERITY[m.severity]}"
+                  f"- category: `{m.category}`; severity: {SEVERITY_TITLES[m.severity]}"
                   + ("; a site-level count over other findings" if m.aggregate else ""),
                   f"- indicator: {m.indicator}", f"- source: {m.source}",
+                  f"- same problem across runs (ledger identity): {', '.join(m.identity)}",
                   f"- confidence: {_CONFIDENCE[m.confidence]}",
                   "- default settings:", "", "```json",
                   json.dumps(m.threshold, ensure_ascii=False, indent=2), "```"]

@@ -34,6 +34,7 @@ META = RuleMeta(
     indicator="政府信息公开专栏；概况信息",
     source="《政府信息公开条例》(2019)；国办公开办函〔2019〕61号；国办秘函〔2019〕19号（概况信息）",
     confidence="P",
+    identity=("site_id", "data.group", "data.item"),
     threshold={
         "items": {
             "政府信息公开指南": ["信息公开指南", "公开指南"],

@@ -22,6 +22,7 @@ META = RuleMeta(
     source="国办秘函〔2019〕19号",
     confidence="C",
     aggregate=True,
+    identity=("site_id", "data.scope"),      # one verdict per site and scope, whatever the count
     threshold={"key_classes": ["动态要闻", "通知公告", "政策文件"], "key_veto": 5, "key_warning": 3,
                "all_veto": 10, "all_warning": 6},
     description="动态要闻、通知公告、政策文件类栏目不更新累计达5个，或应更新栏目不更新累计达10个，单项否决；"

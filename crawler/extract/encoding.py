@@ -125,3 +125,17 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
     if guessed is not None:
         return guessed
     return body.decode(codec, errors="replace"), codec
+
+
+def looks_binary(body: bytes) -> bool:
+    """A body no HTML page has: NUL bytes near the start, with no UTF-16/32 BOM to explain them
+    (an image, archive or executable served as text/html)."""
+    return b"\0" in body[:4096] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def charset_mismatch(header_charset: str | None, used: str) -> str | None:
+    """A note when the Content-Type header declares a charset the body was not decoded as."""
+    declared = normalize_charset(header_charset)
+    if not header_charset or declared == used or used == "ascii":
+        return None
+    return f"charset {header_charset!r} declared in the Content-Type header, body decoded as {used}"

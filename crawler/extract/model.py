@@ -70,6 +70,22 @@ class Identity:
     site_code: str | None = None      # 网站标识码
     icp: str | None = None            # ICP备案号
     police: str | None = None         # 公安机关备案号
+    badge: bool = False               # 党政机关网站标识 shown (conac script, badge image or a link to conac.cn)
+
+
+@dataclass
+class HubBlock:
+    """One dated block of a hub page (a homepage's 要闻, 通知公告 …): its heading and dated entries."""
+    title: str | None
+    entries: list[ListEntry] = field(default_factory=list)
+
+
+@dataclass
+class PageTable:
+    """A data table of a document page as a rectangular grid (merged cells repeated)."""
+    position: int                    # 0-based among the page's kept tables
+    caption: str | None              # <caption>, else the text just before the table
+    cells: list[list[str]]           # rows of cell texts
 
 
 @dataclass
@@ -89,3 +105,5 @@ class PageFacts:
     identity: Identity = field(default_factory=Identity)
     attachments: list[Link] = field(default_factory=list)   # links to xls/xlsx/doc/docx/pdf/wps/et
     written: DateHit | None = None                 # 成文日期 of a document page (source: WRITTEN_SOURCES)
+    hub_blocks: list[HubBlock] = field(default_factory=list)   # kind "hub" only, in page order
+    tables: list[PageTable] = field(default_factory=list)      # data tables of a document page (tables.py)

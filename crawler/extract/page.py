@@ -5,6 +5,7 @@ import hashlib
 import html
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -17,7 +18,8 @@ from .html_util import (
     absolute_url, base_url, collapse, el_classes, hidden_by_ancestry, hidden_rules,
     visible_lines,
 )
-from .model import Identity, Link, PageFacts
+from .model import HubBlock, Identity, Link, PageFacts
+from .tables import extract_tables
 
 TEXT_CAP = 500_000
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
@@ -228,6 +230,43 @@ def _identity(visible: str, source: str) -> Identity:
     return ident
 
 
+# ---------------------------------------------------------------- 党政机关网站标识
+
+_BADGE_FILE = re.compile(r"dzjg|conac", re.I)
+_BADGE_LABEL = re.compile(r"党政机关")
+_BADGE_LABEL_MAX = 12      # "党政机关网站标识"; a longer alt text is a photo caption, not the badge
+_CONAC_LOADER = re.compile(r"\bdcs\.conac\.cn/js/", re.I)
+
+
+def _conac(url: str | None) -> bool:
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    return host == "conac.cn" or host.endswith(".conac.cn")
+
+
+def _badge_image(img, base: str) -> bool:
+    src = absolute_url(base, img.get("src")) or ""
+    if _conac(src) or _BADGE_FILE.search(urlsplit(src).path):
+        return True
+    return any(_BADGE_LABEL.search(label) and len(label) <= _BADGE_LABEL_MAX
+               for label in (collapse(img.get("alt")), collapse(img.get("title"))))
+
+
+def _badge(doc, base: str, rules, links: list[Link]) -> bool:
+    """Whether the page shows the 党政机关网站标识: the conac script (`<span id="_ideConac">` +
+    `<script src="https://dcs.conac.cn/js/…">`, also when loaded by an inline script), a badge
+    image (src naming dzjg/conac, or alt/title 党政机关…), or a visible link to *.conac.cn (markup
+    or document.write). Hidden elements and comments do not count; neither does the word
+    党政机关 in the text."""
+    if any(link.context in ("a", "script") and not link.hidden and _conac(link.url) for link in links):
+        return True
+    for script in doc.iter("script"):
+        src = script.get("src")
+        shown = _conac(absolute_url(base, src)) if src else bool(_CONAC_LOADER.search(script.text or ""))
+        if shown and not hidden_by_ancestry(script, rules):
+            return True
+    return any(_badge_image(img, base) and not hidden_by_ancestry(img, rules) for img in doc.iter("img"))
+
+
 # ---------------------------------------------------------------- column name
 
 _CRUMB_CLASS = re.compile(r"bread|crumb|position|location|dqwz|curpos|weizhi")
@@ -285,15 +324,23 @@ def _heading_text(el) -> str | None:
     return text if 2 <= len(text) <= 20 else None
 
 
-def _list_heading(container) -> str | None:
-    """A heading (h1–h4, .title, .tit …) just before the main list or in its box."""
+def _holds_any(node, others) -> bool:
+    """`node` is, or contains, one of the elements `others`."""
+    return any(o is node or any(a is node for a in o.iterancestors()) for o in others)
+
+
+def _list_heading(container, others=()) -> str | None:
+    """A heading (h1–h4, .title, .tit …) just before the main list or in its box; with `others`
+    (the other blocks of a hub page), never beyond a box or sibling that holds another block."""
     node = container
     for _ in range(4):
-        if node is None:
+        if node is None or (node is not container and _holds_any(node, others)):
             return None
         for sib in list(node.itersiblings(preceding=True))[:3]:
             if not isinstance(sib.tag, str):
                 continue
+            if _holds_any(sib, others):
+                return None
             for el in sib.iter():
                 if isinstance(el.tag, str) and (el.tag in ("h1", "h2", "h3", "h4")
                                                 or _HEADING_CLASS.search(el_classes(el))):
@@ -422,6 +469,30 @@ def _is_hub(analysis: lists.ListAnalysis) -> bool:
     return sum(1 for el in chosen if _more_link_near(el, chosen)) >= 2
 
 
+def _hub_blocks(analysis: lists.ListAnalysis) -> list[HubBlock]:
+    """Every dated entry of every list block of a hub page, grouped by block in page order.
+
+    Candidate blocks nest (a row of boxes is itself a candidate, pairing titles and dates of
+    different boxes): each entry URL belongs to the innermost block that lists it, so an outer
+    block keeps only entries no inner block has. A Hanweb or script-array page has no HTML
+    blocks: its listing is the one block."""
+    if not analysis.blocks:
+        dated = [e for e in analysis.listing.entries if e.date] if analysis.listing else []
+        return [HubBlock(None, dated)] if dated else []
+    depth = [sum(1 for _ in el.iterancestors()) for el, _ in analysis.blocks]
+    claimed: set[str] = set()
+    own: dict[int, list] = {}
+    for i in sorted(range(len(analysis.blocks)), key=lambda i: -depth[i]):
+        entries = analysis.blocks[i][1]
+        dated = [e for e in entries if e.date and e.url not in claimed]
+        claimed.update(e.url for e in entries)
+        if dated:
+            own[i] = dated
+    kept = [analysis.blocks[i][0] for i in sorted(own)]
+    return [HubBlock(_list_heading(el, [o for o in kept if o is not el]), own[i])
+            for el, i in zip(kept, sorted(own))]
+
+
 def _kind(doc, facts: PageFacts, analysis: lists.ListAnalysis, is_start_page: bool) -> str:
     """Decide the page kind.
 
@@ -483,6 +554,7 @@ def extract_page(body: bytes, url: str, *, ref: date, content_type: str | None =
                    + _comment_links(doc, base) + _script_links(doc, base, rules))
     facts.attachments = _attachments(facts.links)
     facts.identity = _identity(facts.text, text)
+    facts.identity.badge = _badge(doc, base, rules, facts.links)
     facts.published, facts.rejected_dates = find_publication_date(doc, url, ref, lines=lines)
     analysis = lists.analyze(doc, url, ref, rules)
     facts.kind = _kind(doc, facts, analysis, is_start_page)
@@ -490,7 +562,11 @@ def extract_page(body: bytes, url: str, *, ref: date, content_type: str | None =
     facts.column_name, facts.column_name_source = _column_name(
         doc, facts.meta, analysis.container if facts.kind != "hub" else None, facts.title)
     facts.listing = analysis.listing if facts.kind == "list" else None
+    if facts.kind == "hub":
+        facts.hub_blocks = _hub_blocks(analysis)
     # 成文日期 belongs to a document: list and hub pages (whose rows may carry one each) get none.
     if facts.kind not in ("list", "hub"):
         facts.written = find_written_date(doc, ref, lines=lines, rules=rules)
+    if facts.kind in ("article", "other"):      # a document's tables (a list's rows are its listing)
+        facts.tables = extract_tables(doc, rules)
     return facts

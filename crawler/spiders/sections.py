@@ -21,14 +21,20 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.extract.attachments import AttachmentError, attachment_ext, extract_attachment_text
+from crawler.extract.encoding import charset_mismatch, looks_binary
 from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
 from crawler.extract.privacy import find_personal_data, mask_text
-from crawler.items import AttachmentItem, EntryRow, LinkRow, LogItem, PageItem
+from crawler.incremental import ALWAYS_FETCHED, Revalidator, is_revalidation, validators
+from crawler.items import AttachmentItem, EntryRow, HubRow, LinkRow, LogItem, PageItem
 from crawler.linkcheck import DOWNLOADED_EXTS, LinkChecker, install as install_linkcheck, page_answer
+from crawler.middlewares import RedirectLoop, failure_text
 from crawler.politeness import politeness_settings
+from crawler.probe import Probe, describe_failure, homepages, outcome
+from crawler.resume import attachment_links
 from crawler.scope import SKIP_EXTS, Scope, extension, normalize_url
 from govaudit.config import Config, load_config
+from govaudit.store import Store
 
 logger = logging.getLogger(__name__)
 BEIJING = timezone(timedelta(hours=8))
@@ -62,6 +68,15 @@ def masked(text: str | None) -> tuple[str | None, list[dict]]:
                                    for h in hits]
 
 
+def masked_cells(rows: list[list[str]]) -> list[list[str]]:
+    """Table cells with personal data masked like page text. The table is scanned as one text
+    (cells tab-separated, rows on lines) so a header cue such as 银行卡号 reaches its column;
+    masking keeps lengths and cells hold no tabs or newlines, so the split gives the cells back."""
+    text = "\n".join("\t".join(row) for row in rows)
+    clean = masked(text)[0]
+    return rows if clean == text else [line.split("\t") for line in clean.split("\n")]
+
+
 def header_charset(response: Response) -> str | None:
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
     for part in content_type.split(";"):
@@ -86,8 +101,12 @@ class SectionsSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.pages_per_site: dict[str, int] = {}
         self.capped: set[str] = set()
+        self.homepages: dict[str, list[str]] = {}      # homepage URL -> sites it is the homepage of
+        for site_id, url in homepages(self.config):
+            self.homepages.setdefault(url, []).append(site_id)
         self.linkcheck = LinkChecker(self.scope, self.limits, callback=self.check_answered,
                                      errback=self.check_failed)
+        self.revalidator: Revalidator | None = None     # set by from_crawler for an incremental crawl
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -97,11 +116,21 @@ class SectionsSpider(scrapy.Spider):
         # on the command line (or by `govaudit crawl`) keep their higher priority.
         crawler.settings.setdict(politeness_settings(spider.config), priority="spider")
         install_linkcheck(crawler.settings)     # per-host slots and body cap of the link checks
+        if crawler.settings.getbool("GOVAUDIT_RESUME"):   # Scrapy's dupe filter knows the stored requests
+            crawler.settings.set("DUPEFILTER_CLASS", "crawler.resume.ResumeDupeFilter", priority="spider")
+        if crawler.settings.getbool("GOVAUDIT_INCREMENTAL"):  # revalidate what the last complete run read
+            store = Store(crawler.settings.get("GOVAUDIT_STORE") or spider.config.store_url())
+            spider.revalidator = Revalidator.for_crawl(store, spider.config, crawler.settings.getint("GOVAUDIT_RUN_ID"))
         return spider
 
     # --- scheduling ------------------------------------------------------------------------
     async def start(self):
-        for request in self.start_requests_list():
+        if self.settings.getbool("GOVAUDIT_RESUME"):
+            from crawler.resume import resume_frontier   # continue a stored run where it stopped
+            requests = resume_frontier(self)
+        else:
+            requests = self.start_requests_list()
+        for request in requests:
             yield request
 
     def start_requests_list(self) -> list[scrapy.Request]:
@@ -136,7 +165,9 @@ class SectionsSpider(scrapy.Spider):
         if attachment:
             callback = self.parse_attachment
             meta.update(attachment=attachment, download_maxsize=self.limits.max_attachment_bytes)
-        return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, priority=priority)
+        headers = self.revalidator.headers(url) if self.revalidator else None
+        return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, priority=priority,
+                              headers=headers)
 
     def _section_for(self, url: str, current: str | None, hops: int) -> tuple[str | None, int] | None:
         """Crawl-time section of a link target and its off-scope hop count; None to skip it."""
@@ -147,12 +178,14 @@ class SectionsSpider(scrapy.Spider):
             return None
         return current, hops + 1
 
-    def _follow(self, item: PageItem, facts: PageFacts, response: Response):
-        """Requests for what a page leads to: pagination first, then entries and links."""
-        section, hops = response.meta.get("section"), response.meta.get("hops", 0)
-        if response.meta.get("reference"):
+    def _follow(self, item: PageItem, attachments: list, meta: dict):
+        """Requests for what a page leads to: pagination first, then entries and links.
+        `meta` is the page's request meta; `attachments` its attachment links (`Link`s or `LinkRow`s).
+        Also replayed over stored pages when a run is resumed (crawler.resume)."""
+        section, hops = meta.get("section"), meta.get("hops", 0)
+        if meta.get("reference"):
             return   # a template reference is read for its navigation, not followed
-        page_no = response.meta.get("list_page_no", 1)
+        page_no = meta.get("list_page_no", 1)
         for link in item.links:
             if link.context == "next" and link.internal and page_no < self.limits.max_list_pages:
                 request = self._request(link.url, section, hops=hops, priority=5, list_page_no=page_no + 1)
@@ -168,7 +201,7 @@ class SectionsSpider(scrapy.Spider):
                 request = self._request(url, placed[0], hops=placed[1])
                 if request is not None:
                     yield request
-        for link in facts.attachments:
+        for link in attachments:
             ext = attachment_ext(link.url, link.text)
             if ext in DOWNLOADABLE and self.scope.is_internal(link.url) and not link.hidden:
                 request = self._request(link.url, section, hops=hops, attachment=ext)
@@ -185,11 +218,28 @@ class SectionsSpider(scrapy.Spider):
             yield entry.url, entry.title or ""
 
     # --- callbacks ---------------------------------------------------------------------------
+    def _probes(self, meta: dict, url: str, status: int | None, response_ms: int | None, error: str | None):
+        """The crawl's fetch of a homepage as availability probes (one per site it is the homepage of)."""
+        if not meta.get("start"):
+            return
+        first = normalize_url((meta.get("redirect_urls") or [url])[0])
+        ok, error = outcome(status, response_ms, error)
+        for site_id in self.homepages.get(first, ()):
+            yield Probe(site_id=site_id, url=first, at=datetime.now(timezone.utc), ok=ok, status=status,
+                        response_ms=response_ms, error=error, source="crawl")
+
     def parse(self, response: Response):
+        if self.revalidator and is_revalidation(response):
+            yield from self._unchanged(response)
+            return
         started = time.perf_counter()
         item = self._base_item(response)
+        yield from self._probes(response.meta, item.url, item.status, item.response_ms, None)
         content_type = item.content_type or ""
         textual = isinstance(response, TextResponse) or content_type.startswith(TEXTUAL_TYPES) or not content_type
+        if textual and looks_binary(response.body):
+            textual = False
+            yield LogItem("WARNING", item.url, f"binary body served as {content_type or 'no type'}: not parsed")
         check = page_answer(item.url, response) if textual or response.status >= 400 else None
         if check is not None:      # a firewall or JavaScript challenge answered, not the page
             yield check
@@ -207,17 +257,42 @@ class SectionsSpider(scrapy.Spider):
             yield item
             yield LogItem("ERROR", response.url, item.error)
             return
+        if mismatch := charset_mismatch(header_charset(response), facts.encoding):
+            yield LogItem("INFO", item.url, mismatch)
         self._fill(item, facts)
         yield item
-        yield from self._follow(item, facts, response)
+        if response.status == 200 and item.kind not in ALWAYS_FETCHED and not response.meta.get("start"):
+            yield from validators(item.url, response)    # for the next crawl's revalidation (crawler.incremental)
+        yield from self._follow(item, facts.attachments, response.meta)
         if not response.meta.get("reference"):
             yield from self.linkcheck.requests_for(self._check_targets(item))
         logger.debug("parsed %s in %.1f ms", response.url, (time.perf_counter() - started) * 1000)
 
+    def _unchanged(self, response: Response):
+        """A 304 to a revalidation: the previous run's page, stored again and followed (crawler.incremental)."""
+        url = self._key(response)
+        item = self.revalidator.page(url, response)
+        if item is None:          # validators without their page: cannot be reused, nor re-read
+            yield PageItem(url=url, final_url=response.url, status=304, fetched_at=datetime.now(timezone.utc),
+                           kind="error", error="304 Not Modified, but the previous run has no such page")
+            return
+        yield item
+        yield from validators(url, response, self.revalidator.known.get(url))
+        yield from self._follow(item, attachment_links(item.links), response.meta)
+        if not response.meta.get("reference"):
+            yield from self.linkcheck.requests_for(self._check_targets(item))
+
+    @staticmethod
+    def _key(response: Response) -> str:
+        """The URL as first requested (what links and start_urls name); a redirect (/ → /index.html,
+        http → https) only changes final_url, which attribution aliases."""
+        requested = response.request.url if response.request else response.url
+        return (response.meta.get("redirect_urls") or [requested])[0]
+
     def _base_item(self, response: Response) -> PageItem:
         latency = response.meta.get("download_latency")
         return PageItem(
-            url=response.request.url if response.request else response.url,
+            url=self._key(response),
             final_url=response.url,
             status=response.status,
             fetched_at=datetime.now(timezone.utc),
@@ -231,6 +306,8 @@ class SectionsSpider(scrapy.Spider):
         item.encoding, item.kind, item.meta = facts.encoding, facts.kind, facts.meta
         item.text, item.pii = masked(facts.text)
         item.title = masked(facts.title)[0]
+        item.tables = [{"position": t.position, "caption": masked(t.caption)[0], "cells": masked_cells(t.cells)}
+                       for t in facts.tables]
         if facts.published:
             item.published, item.published_source = facts.published.value, facts.published.source
             item.published_raw = facts.published.raw
@@ -239,6 +316,10 @@ class SectionsSpider(scrapy.Spider):
         item.rejected_dates = [{"raw": r.raw, "reason": r.reason} for r in facts.rejected_dates]
         item.column_name, item.column_name_source = facts.column_name, facts.column_name_source
         item.site_code, item.icp, item.police = facts.identity.site_code, facts.identity.icp, facts.identity.police
+        item.badge = facts.identity.badge
+        item.hub_entries = [HubRow(b, block.title, i, masked(e.title)[0], normalize_url(e.url), e.date, e.date_source,
+                                   e.raw_date)
+                            for b, block in enumerate(facts.hub_blocks) for i, e in enumerate(block.entries)]
         item.links = [LinkRow(normalize_url(link.url), masked(link.text)[0], link.hidden, link.context, link.block,
                               self.scope.is_internal(link.url)) for link in facts.links]
         listing = facts.listing
@@ -251,6 +332,12 @@ class SectionsSpider(scrapy.Spider):
                            for url in listing.next_pages]
 
     def parse_attachment(self, response: Response):
+        if self.revalidator and is_revalidation(response):
+            reused = self.revalidator.attachment(response.request.url, response)
+            if reused is not None:
+                yield reused
+                yield from validators(reused.url, response, self.revalidator.known.get(reused.url))
+                return
         ext = response.meta.get("attachment") or extension(response.url)
         item = AttachmentItem(url=response.request.url if response.request else response.url,
                               status=response.status, fetched_at=datetime.now(timezone.utc),
@@ -261,27 +348,32 @@ class SectionsSpider(scrapy.Spider):
             yield check
         if response.status < 400:
             try:
-                item.text, item.pii = masked(extract_attachment_text(response.body, ext))
+                item.text, item.pii = masked(extract_attachment_text(
+                    response.body, ext, max_unzipped_bytes=self.limits.max_unzipped_bytes))
             except AttachmentError as exc:
                 item.error = str(exc)[:500] or "unreadable"
                 yield LogItem("WARNING", item.url, f"attachment not readable: {item.error}")
         yield item
+        if response.status == 200 and item.error is None:
+            yield from validators(item.url, response)
 
     def failed(self, failure):
         """Errback: the page could not be fetched at all (DNS, refused, timeout, too large …)."""
         request = failure.request
-        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
-        if failure.check(IgnoreRequest):   # robots.txt, size caps: a decision, not a broken site
-            yield LogItem("INFO", request.url, f"not fetched: {message}")
+        message = failure_text(failure, request.meta, self.limits)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]    # as linked, not the last hop
+        if failure.check(IgnoreRequest) and not failure.check(RedirectLoop):
+            yield LogItem("INFO", url, f"not fetched: {message}")   # robots.txt, size caps: our decision
             return
         now = datetime.now(timezone.utc)
+        yield from self._probes(request.meta, url, None, None, describe_failure(failure.value))
         if request.callback == self.parse_attachment:
-            yield AttachmentItem(url=request.url, status=None, fetched_at=now, ext=request.meta.get("attachment"),
+            yield AttachmentItem(url=url, status=None, fetched_at=now, ext=request.meta.get("attachment"),
                                  error=message)
         else:
-            yield PageItem(url=request.url, final_url=request.url, status=None, fetched_at=now, kind="error",
+            yield PageItem(url=url, final_url=request.url, status=None, fetched_at=now, kind="error",
                            error=message, depth=request.meta.get("depth", 0))
-        yield LogItem("ERROR", request.url, message)
+        yield LogItem("ERROR", url, message)
 
     # --- link checks (crawler.linkcheck): one answer per target, never a page ------------------
     def check_answered(self, response: Response):

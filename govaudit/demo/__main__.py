@@ -1,6 +1,6 @@
 """``python -m govaudit.demo``: serve the demo or regenerate its ground truth.
 
-    python -m govaudit.demo serve [--port 8000]      # portal on 8000, 区发改局 site on 8001
+    python -m govaudit.demo serve [--port 8000] [--week 2]   # portal on 8000, 区发改局 site on 8001
     python -m govaudit.demo ground-truth [--check]   # rewrite / verify ground_truth.json
 """
 from __future__ import annotations
@@ -17,11 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the demo (portal on PORT, department site on PORT+1)")
     serve.add_argument("--port", type=int, default=8000)
-    truth = sub.add_parser("ground-truth", help="regenerate ground_truth.json from the demo data")
+    serve.add_argument("--week", type=int, choices=(1, 2), default=1, help="serve week 1 or week 2 of the demo")
+    truth = sub.add_parser("ground-truth", help="regenerate ground_truth.json (both weeks) from the demo data")
     truth.add_argument("--check", action="store_true", help="only verify that the file is up to date")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve_forever(args.port)
+        serve_forever(args.port, args.week)
         return 0
     if args.check:
         if not check():

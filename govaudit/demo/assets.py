@@ -2,7 +2,9 @@
 
 Everything is generated in code and byte-for-byte deterministic (zip entry times and document
 properties are pinned), so two runs serve identical files. Beneficiary lists are masked
-(``张*明``, ``330102********1234``, ``138****1234``): the demo contains no raw personal data.
+(``张*明``, ``330102********1234``, ``138****1234``), except the one planted leak: the roster
+``linshi_2026_q3_mingdan.xlsx`` shows :func:`planted_personal_values` (synthetic numbers that pass
+every checksum) in week 1 and a masked list in week 2. Tests must never print those values.
 """
 from __future__ import annotations
 
@@ -164,13 +166,90 @@ def corrupt_xls() -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff" + noise[:1536]
 
 
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _id_number(body17: str) -> str:
+    """A 居民身份证号 with its check character (GB 11643)."""
+    return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS)) % 11]
+
+
+def planted_personal_values() -> list[str]:
+    """The raw values of the planted leak (two ID numbers, two mobile numbers). Synthetic, but
+    they pass every check a screen applies: never print them."""
+    return [_id_number("33010219880315042"), _id_number("33010619761102081"), "13957160123", "18867102468"]
+
+
+_ROSTER_HEADERS = ["序号", "姓名", "身份证号", "联系电话", "救助金额（元）"]
+
+
+def _roster_xlsx(masked: bool) -> bytes:
+    """The 临时救助 roster of 2026 Q3: raw ID and mobile numbers (week 1) or masked (week 2)."""
+    from openpyxl import Workbook
+
+    ids, mobiles = planted_personal_values()[:2], planted_personal_values()[2:]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "临时救助对象名单"
+    ws.append(["青溪区2026年第三季度临时救助对象名单"])
+    ws.append(_ROSTER_HEADERS)
+    for n, (name, ident, mobile, amount) in enumerate(zip(("王*军", "陈*华"), ids, mobiles, (2400, 1800)), 1):
+        if masked:      # local practice: first 6 + last 4 of an ID, 3 + 4 of a mobile
+            ident, mobile = ident[:6] + "*" * 8 + ident[-4:], mobile[:3] + "****" + mobile[-4:]
+        ws.append([n, name, ident, mobile, amount])
+    ws.append(["监督电话：0571-86019876"])
+    return _saved(wb)
+
+
+def _saved(wb) -> bytes:
+    when = datetime(2026, 9, 10, 9, 0, 0)
+    wb.properties.creator = wb.properties.lastModifiedBy = "青溪区"
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _pin_zip(buf.getvalue())
+
+
+def baomingbiao_xlsx() -> bytes:
+    """The 艺术节 registration form (uploaded only in week 2)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报名表"
+    ws.append(["青溪区第七届中小学生艺术节报名表"])
+    ws.append(["学校", "项目", "节目名称", "参演人数", "指导教师"])
+    return _saved(wb)
+
+
+def tables_zip() -> bytes:
+    """A small .zip of forms (an internal archive the crawl only link-checks)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("参保登记表.txt", date_time=_FIXED_ZIP_TIME)
+        z.writestr(info, "青溪区城乡居民医疗保险参保登记表（样表）\n".encode("utf-8"))
+    return out.getvalue()
+
+
+#: What a 瑞数-type WAF answers an automated client (with HTTP 412): a cookie challenge script.
+WAF_CHALLENGE = (b"<html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
+                 b"<meta id='9DhefwqGPrzGxEp9hPaoag' content='qxdemo' r='m'></head><body>"
+                 b"<script type='text/javascript' r='m'>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=20261;"
+                 b"$_ts.cd='qEcrrpAlEaGqlqlq';</script><script src='/4QbVtADbnLVIc/c.FxJzG50F.js' r='m'></script>"
+                 b"</body></html>")
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """A downloadable file linked from a document (``label`` is the anchor text)."""
+    """A downloadable file linked from a document (``label`` is the anchor text). ``build`` None:
+    the file is missing (404); ``fixed_build``: what it serves once a week-2 change fixed its plant."""
     label: str
     content_type: str
-    build: Callable[[], bytes]
+    build: Callable[[], bytes] | None
+    fixed_build: Callable[[], bytes] | None = None
 
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ATTACHMENTS: dict[str, Attachment] = {
     "dibao_2026_10.xlsx": Attachment(
@@ -183,13 +262,19 @@ ATTACHMENTS: dict[str, Attachment] = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", dibao_docx),
     "linshi_2026_q3.pdf": Attachment(
         "青溪区2026年第三季度临时救助对象公示.pdf", "application/pdf", linshi_pdf),
+    "linshi_2026_q3_mingdan.xlsx": Attachment(
+        "青溪区2026年第三季度临时救助对象名单.xlsx", _XLSX, lambda: _roster_xlsx(masked=False),
+        lambda: _roster_xlsx(masked=True)),
+    "yishujie_baomingbiao.xlsx": Attachment("第七届中小学生艺术节报名表.xlsx", _XLSX, None, baomingbiao_xlsx),
 }
 
 
 @lru_cache(maxsize=None)
-def attachment_bytes(key: str) -> bytes:
-    """The bytes of an attachment (built once per process)."""
-    return ATTACHMENTS[key].build()
+def attachment_bytes(key: str, fixed: bool = False) -> bytes | None:
+    """The bytes of an attachment, as planted or fixed (built once per process); None when missing."""
+    attachment = ATTACHMENTS[key]
+    build = attachment.fixed_build if fixed and attachment.fixed_build else attachment.build
+    return build() if build else None
 
 
 # --- images -----------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ these classes, built in :mod:`govaudit.demo.content`. Nothing here renders HTML.
 
 The update-class table and the staleness arithmetic below restate the crawler's documented
 defaults (see the issue brief and ``/work/shared/domain.md`` §3.1) so that the ground truth is
-computed from the data instead of being typed in by hand.
+computed from the data instead of being typed in by hand. A portal is built for one week
+(:data:`WEEKS`); its columns judge staleness as of that week's day.
 """
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-#: The fixed "today" of the demo. Every page, every HTTP ``Date`` header and every planted
-#: date is relative to it.
-DEMO_AS_OF = date(2026, 11, 20)
+#: The "today" of each demo week: week 1 is the first inspection, week 2 the re-inspection (复查)
+#: a week later. Every page, HTTP ``Date`` header, date widget and relative date ("3天前") of a
+#: week is relative to its day; so is the staleness arithmetic below.
+WEEKS = {1: date(2026, 11, 20), 2: date(2026, 11, 27)}
+#: Week 1's day: the demo's default "today" (config ``as_of``, first audit).
+DEMO_AS_OF = WEEKS[1]
 
 # List-page shapes, spelled like ``crawler.extract.model.LIST_SHAPES``.
 HANWEB = "hanweb_datastore"     # /col/colN/index.html + <script type="text/xml"><datastore> + dataproxy.jsp
@@ -86,16 +90,22 @@ class Item:
     """One entry of a column: a document with a title and (usually) a publication date.
 
     ``attachments`` holds keys of :data:`govaudit.demo.assets.ATTACHMENTS`. ``pinned`` marks a
-    置顶 entry the CMS lists first regardless of its date. ``url`` and ``time`` are assigned when
-    the portal is built (see :func:`govaudit.demo.content.build_portal`).
+    置顶 entry the CMS lists first regardless of its date. ``written`` overrides the 成文日期 the
+    signed bodies print (default: 0-3 days before publication). ``plants`` are keys of
+    :data:`govaudit.demo.plants.PLANTS` whose markup the document carries; ``related`` are the
+    (label, title, url) links of its 相关解读 / 政策原文 box. ``url``, ``time``, ``plants`` and
+    ``related`` are assigned when the portal is built (see :func:`govaudit.demo.content.build_portal`).
     """
     title: str
     date: date | None
     attachments: tuple[str, ...] = ()
     pinned: bool = False
+    written: date | None = None
     id: int = 0
     time: str = "09:30"
     url: str = ""            # path of the article page on its host, e.g. /art/2026/3/5/art_1001_70012.html
+    plants: tuple[str, ...] = ()
+    related: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -105,14 +115,16 @@ class Column:
     ``path`` is the URL path of page 1 on the owning site's host. ``also_in`` lists further
     sites whose pages link to this column (a joint column is attributed to every one of them).
     ``expect`` and ``why`` document the planted state; the ground truth is *computed* from the
-    items and checked against ``expect`` by the tests.
+    items and checked against ``expect`` by the tests: one state for both weeks, or a
+    (week 1, week 2) pair for a column whose state changes between the inspections. ``as_of``
+    is the week's day, set when the portal is built.
     """
     site: str
     name: str
     shape: str
     path: str
     items: list[Item]
-    expect: str
+    expect: str | tuple[str, str]
     why: str
     body: str = "news"                 # which article-body generator the items use (texts.BODIES)
     per_page: int = 10
@@ -122,6 +134,11 @@ class Column:
     placeholder: bool = False          # shows "暂无信息" where the items would be
     hanweb_id: int | None = None       # Hanweb column id (/col/col{N}/)
     group: str = ""                    # breadcrumb parent shown between home and the column
+    as_of: date = DEMO_AS_OF
+
+    def expected(self, week: int) -> str:
+        """The planted state in ``week``."""
+        return self.expect if isinstance(self.expect, str) else self.expect[week - 1]
 
     @property
     def sites(self) -> tuple[str, ...]:
@@ -173,7 +190,7 @@ class Column:
         if self.blank:
             return False
         latest = self.latest
-        return latest is None or latest < freshness_cutoff(self.update_class)
+        return latest is None or latest < freshness_cutoff(self.update_class, self.as_of)
 
     @property
     def state(self) -> str:
@@ -198,6 +215,7 @@ class Site:
     disclosure: dict[str, str | None] = field(default_factory=dict)
     guide: Item | None = None                  # the 政府信息公开指南 document, if any
     profile: str = ""                          # path of the section's 机构职能 page
+    footer_omits: tuple[str, ...] = ()         # identity items its pages' footer leaves out (公安机关备案号 …)
 
     @property
     def missing(self) -> list[str]:
@@ -207,10 +225,21 @@ class Site:
 
 @dataclass
 class Portal:
-    """The whole demo: departments, sites and columns, with lookup helpers."""
+    """The whole demo in one week: departments, sites and columns, with lookup helpers.
+
+    ``fixed`` holds the keys of the plants the week's changes have fixed (they render their
+    fixed form); ``added`` the URLs of the documents that appeared this week.
+    """
     departments: list[Department]
     sites: list[Site]
     columns: list[Column]
+    week: int = 1
+    fixed: frozenset[str] = frozenset()
+    added: frozenset[str] = frozenset()
+
+    @property
+    def as_of(self) -> date:
+        return WEEKS[self.week]
 
     def department(self, dept_id: str) -> Department:
         return next(d for d in self.departments if d.id == dept_id)

@@ -7,22 +7,33 @@ renderer: Hanweb, TRS WCM, plain HTML and client-rendered script arrays.
 
 Links inside a host are root-relative (or relative, for TRS), so the same pages work on any
 port; only the cross-host links (portal footer → 发改局 site and back) embed the base URLs.
+
+"Today" is the portal's week (:attr:`Portal.as_of`): the header date widgets and the relative
+dates (3天前) follow it. A document shows its plants (:mod:`govaudit.demo.plants`) in their
+planted or, once a week-2 change fixed them, their fixed form.
 """
 from __future__ import annotations
 
 import html
 import json
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 from . import texts
-from .assets import ATTACHMENTS, IMAGES, SITE_STATIC, STATIC, attachment_bytes
-from .model import DEMO_AS_OF, DISCLOSURE_ITEMS, HANWEB, SCRIPT, TABLE, TRS, Column, Item, Portal, Site
+from .assets import ATTACHMENTS, IMAGES, SITE_STATIC, STATIC, WAF_CHALLENGE, attachment_bytes, tables_zip
+from .model import DISCLOSURE_ITEMS, HANWEB, SCRIPT, TABLE, TRS, Column, Item, Portal, Site
+from .plants import attachment_plant, plant
 
 esc = html.escape
 
 WEEKDAYS = "一二三四五六日"
-TODAY_CN = f"{DEMO_AS_OF.year}年{DEMO_AS_OF.month}月{DEMO_AS_OF.day}日 星期{WEEKDAYS[DEMO_AS_OF.weekday()]}"
+
+
+def today_cn(day: date) -> str:
+    """The header widget's date: 2026年11月20日 星期五."""
+    return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+
 
 PORTAL_SITE = {"name": "青溪区人民政府", "domain": "www.qingxi.example.gov.cn", "code": "3301020001",
                "icp": "浙ICP备12345678号-1", "police": "33010202000123"}
@@ -31,24 +42,25 @@ FGJ_SITE = {"name": "青溪区发展和改革局", "domain": "fgj.qingxi.example
 
 ROBOTS = b"User-agent: *\nDisallow: /search/\n"
 
-#: How list pages print a date (``style`` → formatter).
+#: How list pages print a date (``style`` → formatter of the date and the week's today).
 DATE_STYLES = {
-    "iso": lambda d: f"{d:%Y-%m-%d}",
-    "bracket": lambda d: f"[{d:%Y-%m-%d}]",
-    "cn": texts.cn_date,
-    "slash": lambda d: f"{d.year}/{d.month}/{d.day}",
-    "relative": lambda d: f"{(DEMO_AS_OF - d).days}天前",
-    "short": lambda d: f"[{d:%m-%d}]",
-    "none": lambda d: "",
+    "iso": lambda d, today: f"{d:%Y-%m-%d}",
+    "bracket": lambda d, today: f"[{d:%Y-%m-%d}]",
+    "cn": lambda d, today: texts.cn_date(d),
+    "slash": lambda d, today: f"{d.year}/{d.month}/{d.day}",
+    "relative": lambda d, today: f"{(today - d).days}天前",
+    "short": lambda d, today: f"[{d:%m-%d}]",
+    "none": lambda d, today: "",
 }
 
 
 @dataclass
 class Resource:
-    """One HTTP answer: body bytes, the exact Content-Type to send, and a status."""
+    """One HTTP answer: body bytes, the exact Content-Type to send, a status and extra headers."""
     body: bytes
     content_type: str
     status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def encode(markup: str, charset: str) -> Resource:
@@ -180,9 +192,8 @@ class Renderer:
     def dept(self, site: Site):
         return self.portal.department(site.department)
 
-    @staticmethod
-    def dated(item: Item, style: str = "iso") -> str:
-        return "" if item.date is None else DATE_STYLES[style](item.date)
+    def dated(self, item: Item, style: str = "iso") -> str:
+        return "" if item.date is None else DATE_STYLES[style](item.date, self.portal.as_of)
 
     def block(self, title: str, href: str, entries: list[Item], limit: int = 5, anchor: str = "") -> str:
         """A hub block: heading link, the latest entries with dates, and 更多>>."""
@@ -201,7 +212,7 @@ class Renderer:
     def portal_header(self) -> str:
         """The header shared by every portal-host page (date widget, logo, search, main nav)."""
         guide = self.portal.site("portal").disclosure["政府信息公开指南"]
-        return f"""<div class="topbar"><div class="w"><span class="today">今天是{TODAY_CN}</span>
+        return f"""<div class="topbar"><div class="w"><span class="today">今天是{today_cn(self.portal.as_of)}</span>
 <span class="links">欢迎访问青溪区人民政府门户网站</span></div></div>
 <div class="head"><div class="w">
 <a class="logo" href="/index.html"><img src="/images/logo.png" alt="青溪区人民政府" width="240" height="60"></a>
@@ -219,15 +230,19 @@ class Renderer:
 <li><a href="/hdjl/index.html">互动交流</a></li>
 </ul></div>"""
 
-    def portal_footer(self) -> str:
-        """The footer shared by every portal-host page (部门网站, 主办单位, ©, 标识码, ICP, 公安备案, 党政机关)."""
+    def portal_footer(self, site: Site | None = None) -> str:
+        """The footer shared by every portal-host page (部门网站, 主办单位, ©, 标识码, ICP, 公安备案, 党政机关);
+        a section's pages leave out what its ``footer_omits`` names."""
         s = PORTAL_SITE
+        police = "" if site is not None and "公安机关备案号" in site.footer_omits else (
+            f'　<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={s["police"]}" target="_blank">'
+            f'<img src="/images/ga.png" alt="" width="20" height="20">浙公网安备 {s["police"]}号</a>')
         return f"""<div class="footer"><div class="w">
 <p>部门网站：<a href="/jyj/index.html">区教育局</a>　<a href="/mzj/index.html">区民政局</a>　<a href="/wjw/index.html">区卫健委</a>　<a href="{self.site_url}/index.html" target="_blank">区发改局</a></p>
 <p><a href="/lxwm.html">联系我们</a> | <a href="/zjqx/index.html">关于本站</a></p>
 <p>主办单位：青溪区人民政府办公室　承办单位：青溪区大数据发展中心　联系电话：{texts.CONTACTS['zfb'][0]}</p>
 <p>版权所有 &copy;2019-2026 青溪区人民政府　本网站建站于2019年</p>
-<p>网站标识码：{s['code']}　<a href="https://beian.miit.gov.cn/" target="_blank">{s['icp']}</a>　<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={s['police']}" target="_blank"><img src="/images/ga.png" alt="" width="20" height="20">浙公网安备 {s['police']}号</a></p>
+<p>网站标识码：{s['code']}　<a href="https://beian.miit.gov.cn/" target="_blank">{s['icp']}</a>{police}</p>
 <p class="dzjg"><a href="https://bszs.conac.cn/sitename?method=show&amp;id=3A1F0C2D7E5B4A6C" target="_blank"><img src="/images/dzjg.png" alt="党政机关" width="55" height="65"></a>
 <a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={s['code']}" target="_blank"><img src="/images/jiucuo.png" alt="政府网站找错" width="110" height="55"></a></p>
 </div></div>"""
@@ -239,9 +254,11 @@ class Renderer:
         return meta
 
     def portal_page(self, title: str, column: str, content: str, charset: str = "utf-8",
-                    head_extra: str = "", extra_meta: dict[str, str] | None = None) -> Resource:
+                    head_extra: str = "", extra_meta: dict[str, str] | None = None,
+                    site: Site | None = None) -> Resource:
+        """A page of the portal host; ``site`` is the section it belongs to (its footer variant)."""
         markup = document(f"{title}_{PORTAL_SITE['name']}", self.portal_meta(column, extra_meta),
-                          self.portal_header(), content, self.portal_footer(), charset, head_extra)
+                          self.portal_header(), content, self.portal_footer(site), charset, head_extra)
         return encode(markup, charset)
 
     @staticmethod
@@ -256,7 +273,7 @@ class Renderer:
         nav = [("首页", "/index.html")] + [(c.name, c.path) for c in self.portal.owned_by("fgj")
                                           if not c.name.startswith("政府信息公开")]
         links = "".join(f'<li><a href="{href}">{esc(name)}</a></li>' for name, href in nav)
-        return f"""<div class="topbar"><div class="w"><span class="today">{TODAY_CN}</span>
+        return f"""<div class="topbar"><div class="w"><span class="today">{today_cn(self.portal.as_of)}</span>
 <span class="links"><a href="{self.portal_url}/index.html" target="_blank">青溪区人民政府门户网站</a></span></div></div>
 <div class="head"><div class="w"><a class="logo" href="/index.html"><img src="/images/logo.png" alt="青溪区发展和改革局" width="240" height="60"></a></div></div>
 <div class="nav"><ul>{links}</ul></div>"""
@@ -308,13 +325,9 @@ class Renderer:
         cols = {c.hanweb_id: c for c in p.owned_by("portal")}
         site = p.site("portal")
         xxgk = "".join(f'<a href="{site.disclosure[name]}">{name}</a>　' for name in DISCLOSURE_ITEMS)
+        blocks = "\n".join(self.column_block(column, limit) for column, limit in homepage_blocks(p, site))
         home = f"""<div class="main w">
-{self.column_block(cols[1001], 7)}
-{self.column_block(cols[1002], 7)}
-{self.column_block(cols[1003], 6)}
-{self.column_block(cols[1004], 6)}
-{self.column_block(cols[1005], 5)}
-{self.column_block(cols[1006], 5)}
+{blocks}
 <div class="block"><h3>政府信息公开<a class="more" href="/zfxxgk/index.html">进入政府信息公开平台&gt;&gt;</a></h3>
 <p class="xxgk-nav">{xxgk}</p></div>
 <div class="block"><h3>办事服务<a class="more" href="/zwfw/index.html">更多&gt;&gt;</a></h3>
@@ -369,6 +382,12 @@ class Renderer:
 <p>主办单位：青溪区人民政府办公室</p><p>地址：{texts.CONTACTS['zfb'][1]}</p>
 <p>联系电话：{texts.CONTACTS['zfb'][0]}　电子邮箱：zfb@qingxi.example.gov.cn</p></div></div>"""))
 
+        # endpoints the link plants point at (govaudit.demo.plants)
+        self.add("portal", "/zwfw/yuyue/index.html", Resource(WAF_CHALLENGE, "text/html; charset=utf-8", 412))
+        self.add("portal", "/mzj/zxfw.html", Resource(b"", "text/html; charset=utf-8", 301,
+                                                      (("Location", "/zwfw/index.html"),)))
+        self.add("portal", "/col/col1002/files/cbdj_biaoge.zip", Resource(tables_zip(), "application/zip"))
+
         for path, title in (("/search/index.html", "站内搜索"), ("/search/advanced.html", "高级检索")):
             self.add("portal", path, self.portal_page(title, title, f"""<div class="main w">
 {self.crumb((title, None))}<div class="article"><h1>{title}</h1><p>请输入关键字进行检索。</p></div></div>"""))
@@ -388,13 +407,9 @@ class Renderer:
                         for name in DISCLOSURE_ITEMS if site.disclosure.get(name))
         return f'<div class="block"><h3>政府信息公开</h3><p class="xxgk-nav">{links}</p></div>'
 
-    #: How many entries a section's index shows per column block, per CMS (they differ in reality).
-    HUB_ENTRIES = {"trs": 5, "plain": 4, "hanweb": 6, "client": 5}
-
     def section_index(self, site: Site) -> Resource:
         dept = self.dept(site)
-        limit = self.HUB_ENTRIES[site.cms]
-        blocks = "".join(self.column_block(c, limit) for c in self.portal.columns_of(site.id))
+        blocks = "".join(self.column_block(c, limit) for c, limit in homepage_blocks(self.portal, site))
         content = f"""{self.dept_head(site)}<div class="main w">
 {self.crumb((dept.short, None))}
 {self.disclosure_block(site)}
@@ -402,7 +417,7 @@ class Renderer:
 <div id="fdzdgknr">{blocks}</div>
 </div>"""
         charset = "gb2312" if site.cms == "trs" else "utf-8"
-        return self.portal_page(site.name, site.name, content, charset)
+        return self.portal_page(site.name, site.name, content, charset, site=site)
 
     def section_profile(self, site: Site) -> Resource:
         dept = self.dept(site)
@@ -411,7 +426,7 @@ class Renderer:
 <div class="article"><h1>机构职能</h1>{self.functions_html(site.department)}
 <p>办公地址：{texts.CONTACTS[site.department][1]}　联系电话：{texts.CONTACTS[site.department][0]}</p></div></div>"""
         charset = "gb2312" if site.cms == "trs" else "utf-8"
-        return self.portal_page("机构职能", "机构职能", content, charset)
+        return self.portal_page("机构职能", "机构职能", content, charset, site=site)
 
     def section_side(self, site: Site) -> str:
         links = "".join(f'<a href="{c.path}">{esc(c.name)}</a>' for c in self.portal.owned_by(site.id))
@@ -438,8 +453,9 @@ class Renderer:
         for item in column.items:
             self.add(site.host, item.url, self.article(column, site, item))
             for key in item.attachments:
-                self.add(site.host, column.dir + "files/" + key,
-                         Resource(attachment_bytes(key), ATTACHMENTS[key].content_type))
+                body = attachment_bytes(key, self.attachment_fixed(key))
+                if body is not None:            # a missing attachment answers 404
+                    self.add(site.host, column.dir + "files/" + key, Resource(body, ATTACHMENTS[key].content_type))
 
     def hanweb_crumb(self, column: Column) -> str:
         group_href = {"新闻中心": None, "政务公开": "/zfxxgk/index.html", "区卫健委": "/wjw/index.html"}
@@ -470,7 +486,7 @@ $('#{unit}').jpage({{
 }});
 </script>
 </div>"""
-        return self.portal_page(column.name, column.name, content)
+        return self.portal_page(column.name, column.name, content, site=site)
 
     def trs_list(self, column: Column, site: Site, page: list[Item], n: int, total: int) -> Resource:
         dept = self.dept(site)
@@ -490,7 +506,7 @@ var currentPage = {n};var countPage = {total};
 createPageHTML({total}, {n}, "index", "html");
 </script></div>
 </div></div>"""
-        return self.portal_page(column.name, column.name, content, "gb2312", TRS_PAGER_JS)
+        return self.portal_page(column.name, column.name, content, "gb2312", TRS_PAGER_JS, site=site)
 
     @staticmethod
     def pager(total: int, n: int, url) -> str:
@@ -521,7 +537,7 @@ createPageHTML({total}, {n}, "index", "html");
 {listing}
 {bar}
 </div></div>"""
-        return self.portal_page(column.name, column.name, content)
+        return self.portal_page(column.name, column.name, content, site=site)
 
     def fgj_list(self, column: Column, page: list[Item], n: int, total: int) -> Resource:
         crumb = f'<div class="crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="{column.path}">{esc(column.name)}</a></div>'
@@ -572,11 +588,31 @@ var itemObj = {json.dumps(data, ensure_ascii=False)};
                         for key in item.attachments)
         return f'<div class="attachments"><p>附件：</p>{links}</div>'
 
+    def attachment_fixed(self, key: str) -> bool:
+        """Whether a week-2 change fixed the plant the attachment ``key`` belongs to."""
+        owner = attachment_plant(key)
+        return owner is not None and owner.key in self.portal.fixed
+
+    def planted_html(self, item: Item) -> str:
+        """The markup of the document's plants, planted or fixed."""
+        return "".join(p.fixed_html if p.key in self.portal.fixed else p.html for p in map(plant, item.plants))
+
+    @staticmethod
+    def related_html(item: Item) -> str:
+        """The 相关解读 / 政策原文 box of a policy document or an interpretation."""
+        if not item.related:
+            return ""
+        links = "".join(f'<p>{label}：<a href="{url}" target="_blank">{esc(title)}</a></p>'
+                        for label, title, url in item.related)
+        return f'<div class="related">{links}</div>'
+
     def article(self, column: Column, site: Site, item: Item) -> Resource:
         dept = self.dept(site)
-        blocks = texts.BODIES[column.body](item, column, dept)
-        return self.document_page(site, item, column.name, column.path, body_html(blocks)
-                                  + self.attachments_html(column, item), column)
+        variant = next((p.body for p in map(plant, item.plants) if p.body), None)
+        blocks = texts.BODIES[variant or column.body](item, column, dept)
+        body = body_html(blocks) + self.planted_html(item) + self.related_html(item)
+        return self.document_page(site, item, column.name, column.path, body + self.attachments_html(column, item),
+                                  column)
 
     def disclosure_guide(self, site: Site) -> Resource:
         body = body_html(texts.disclosure_guide(self.dept(site)))
@@ -605,13 +641,13 @@ var itemObj = {json.dumps(data, ensure_ascii=False)};
             content = f"""{self.dept_head(site)}<div class="main w">{crumb}<div class="article"><h1>{title}</h1>
 <div class="info">发布时间：{stamp}　来源：{dept.name}</div>
 <div class="TRS_Editor">{body}</div></div></div>"""
-            return self.portal_page(item.title, column_name, content, "gb2312", extra_meta=meta)
+            return self.portal_page(item.title, column_name, content, "gb2312", extra_meta=meta, site=site)
         if site.cms == "plain":
             crumb = self.crumb((dept.short, site.index_path), (column_name, column_path))
             info = f"发布时间：{item.date:%Y-%m-%d}　来源：{dept.name}" if item.date else f"来源：{dept.name}"
             content = f"""{self.dept_head(site)}<div class="main w">{crumb}<div class="article"><h1>{title}</h1>
 <div class="info">{info}　浏览次数：{views}</div><div class="text">{body}</div></div></div>"""
-            return self.portal_page(item.title, column_name, content, extra_meta=meta)
+            return self.portal_page(item.title, column_name, content, extra_meta=meta, site=site)
         # Hanweb (the portal itself and 区卫健委's columns)
         if column is not None:
             crumb = self.hanweb_crumb(column)
@@ -620,12 +656,12 @@ var itemObj = {json.dumps(data, ensure_ascii=False)};
         content = f"""<div class="main w">{crumb}<div class="article"><h1>{title}</h1>
 <div class="info">发布时间：{stamp}　来源：{dept.name}　浏览次数：{views}</div>
 <div class="content" id="zoom">{body}</div></div></div>"""
-        return self.portal_page(item.title, column_name, content, extra_meta=meta)
+        return self.portal_page(item.title, column_name, content, extra_meta=meta, site=site)
 
     # ---------------------------------------------------------------- 发改局 own site
     def fgj_pages(self) -> None:
         site = self.portal.site("fgj")
-        blocks = "".join(self.column_block(c) for c in self.portal.owned_by("fgj"))
+        blocks = "".join(self.column_block(c, limit) for c, limit in homepage_blocks(self.portal, site))
         content = f"""<div class="main w">
 {self.disclosure_block(site)}
 <div class="block"><h3>机构概况</h3><p><a href="{site.profile}">机构职能</a>　联系电话：{texts.CONTACTS['fgj'][0]}</p></div>
@@ -636,6 +672,25 @@ var itemObj = {json.dumps(data, ensure_ascii=False)};
 <div class="article"><h1>机构职能</h1>{self.functions_html("fgj")}
 <p>办公地址：{texts.CONTACTS['fgj'][1]}　联系电话：{texts.CONTACTS['fgj'][0]}</p></div></div>"""
         self.add("site", site.profile, self.fgj_page("机构职能", "机构职能", profile))
+
+
+#: How many entries a section's index shows per column block, per CMS (they differ in reality).
+HUB_ENTRIES = {"trs": 5, "plain": 4, "hanweb": 6, "client": 5}
+#: The portal homepage's column blocks: (Hanweb column id, entries shown).
+PORTAL_HOME = ((1001, 7), (1002, 7), (1003, 6), (1004, 6), (1005, 5), (1006, 5))
+
+
+def homepage_blocks(portal: Portal, site: Site) -> list[tuple[Column, int]]:
+    """The column blocks a site's homepage shows: (column, how many of its entries)."""
+    if site.id == "portal":
+        return [(portal.hanweb(cid), limit) for cid, limit in PORTAL_HOME]
+    columns = portal.owned_by(site.id) if site.host == "site" else portal.columns_of(site.id)
+    return [(c, HUB_ENTRIES[site.cms]) for c in columns]
+
+
+def homepage_entries(portal: Portal, site: Site) -> list[Item]:
+    """Every entry a site's homepage lists (the newest of each block, pinned ones first)."""
+    return [item for column, limit in homepage_blocks(portal, site) for item in column.ordered()[:limit]]
 
 
 def not_found_page() -> Resource:

@@ -1,17 +1,21 @@
 """HTTP servers of the demo: the portal host and the 发改局 site, on 127.0.0.1.
 
 ``DemoPortal`` binds two ``ThreadingHTTPServer``s (ports may be 0 = pick a free one), renders
-every page for the actual base URLs and serves them from memory in daemon threads. Every
-answer carries Content-Type, Content-Length and a fixed ``Date`` header (DEMO_AS_OF 10:00
-Beijing time), because the crawler uses the response date as "now" for 3天前-style dates.
-The only dynamic resource is Hanweb's ``/module/web/jpage/dataproxy.jsp`` (GET and POST).
+every page of the current week for the actual base URLs and serves them from memory in daemon
+threads. ``set_week(2)`` swaps in week 2's pages on the same ports (every week-1 URL stays the
+same). Every answer carries Content-Type, Content-Length and a fixed ``Date`` header (the
+week's day, 10:00 Beijing time), because the crawler uses the response date as "now" for
+3天前-style dates. Dynamic resources: Hanweb's ``/module/web/jpage/dataproxy.jsp`` (GET and
+POST), and the flaky homepages of :data:`govaudit.demo.content.FLAKY`, which answer 503 to some
+of their GETs (counted per homepage since the demo started, across weeks).
 
 Usage::
 
     with DemoPortal() as demo:
         urllib.request.urlopen(demo.portal_url + "/index.html")
+        demo.set_week(2)
 
-or ``python -m govaudit.demo serve --port 8000`` (portal on 8000, site on 8001).
+or ``python -m govaudit.demo serve --port 8000 [--week 2]`` (portal on 8000, site on 8001).
 """
 from __future__ import annotations
 
@@ -23,17 +27,22 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .content import build_portal
-from .model import DEMO_AS_OF, Portal
+from .content import FLAKY, Flaky, build_portal
+from .model import WEEKS, Portal
 from .render import Resource, build_routes, dataproxy_xml, not_found_page
 
 HOST = "127.0.0.1"
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 
-#: The HTTP Date every response carries: DEMO_AS_OF at 10:00 Beijing time (02:00 GMT).
-HTTP_DATE = format_datetime(
-    datetime(DEMO_AS_OF.year, DEMO_AS_OF.month, DEMO_AS_OF.day, 10, 0,
-             tzinfo=timezone(timedelta(hours=8))).astimezone(timezone.utc), usegmt=True)
+
+def http_date(week: int) -> str:
+    """The HTTP Date every response of ``week`` carries: its day at 10:00 Beijing time (02:00 GMT)."""
+    day = WEEKS[week]
+    return format_datetime(datetime(day.year, day.month, day.day, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+                           .astimezone(timezone.utc), usegmt=True)
+
+
+_UNAVAILABLE = Resource("<h1>503 Service Unavailable</h1>".encode("utf-8"), "text/html; charset=utf-8", 503)
 
 _EMPTY_DATASTORE = (b'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<totalrecord>0</totalrecord>\n'
                     b"<totalpage>0</totalpage>\n<recordset>\n</recordset>\n</datastore>\n")
@@ -49,6 +58,19 @@ class _Server(ThreadingHTTPServer):
         self.role = role
         self.routes: dict[str, Resource] = {}
         self.portal: Portal | None = None
+        self.http_date = http_date(1)
+        self.flaky: dict[str, Flaky] = {}         # homepage path -> its failure pattern
+        self.gets: dict[str, int] = {}            # homepage path -> GETs answered so far
+        self.lock = threading.Lock()
+
+    def flaky_answer(self, path: str) -> Resource | None:
+        """The 503 a flaky homepage gives to this GET, if it is one of its failing requests."""
+        flaky = self.flaky.get(path)
+        if flaky is None:
+            return None
+        with self.lock:
+            self.gets[path] = n = self.gets.get(path, 0) + 1
+        return _UNAVAILABLE if flaky.fails(n) else None
 
     def handle_error(self, request, client_address) -> None:
         """Stay quiet when a client drops the connection; report anything else as usual."""
@@ -69,14 +91,16 @@ class _Handler(BaseHTTPRequestHandler):
         return "Apache"
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        return HTTP_DATE
+        return self.server.http_date
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
         """Silence per-request logging."""
 
     # -- methods -------------------------------------------------------------------------------
     def do_GET(self) -> None:
-        self._send(self._resolve())
+        path = unquote(urlsplit(self.path).path) or "/"
+        failure = self.server.flaky_answer(path + "index.html" if path.endswith("/") else path)
+        self._send(failure or self._resolve())
 
     def do_HEAD(self) -> None:
         self._send(self._resolve(), head=True)
@@ -132,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(res.status)
         self.send_header("Content-Type", res.content_type)
         self.send_header("Content-Length", str(len(res.body)))
-        for key, value in (extra or {}).items():
+        for key, value in [*res.headers, *(extra or {}).items()]:
             self.send_header(key, value)
         self.end_headers()
         if not head:
@@ -147,14 +171,16 @@ def _params(query: str) -> dict[str, str]:
 class DemoPortal:
     """The running demo: the portal host and the 区发改局 site, both on 127.0.0.1.
 
-    ``DemoPortal(portal_port=0, site_port=0)``; ports 0 pick free ports. Use as a context
-    manager or call :meth:`start` / :meth:`stop`.
+    ``DemoPortal(portal_port=0, site_port=0, week=1)``; ports 0 pick free ports. Use as a
+    context manager or call :meth:`start` / :meth:`stop`; :meth:`set_week` switches the week.
     """
 
-    def __init__(self, portal_port: int = 0, site_port: int = 0):
+    def __init__(self, portal_port: int = 0, site_port: int = 0, week: int = 1):
+        assert week in WEEKS, week
         self._ports = (portal_port, site_port)
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
+        self.week = week
 
     @property
     def running(self) -> bool:
@@ -189,16 +215,27 @@ class DemoPortal:
                 srv.server_close()
             raise
         self._servers = servers
-        portal = build_portal()
-        routes = build_routes(portal, self.portal_url, self.site_url)
+        self.set_week(self.week)
+        portal = build_portal(self.week)
         for srv in servers:
-            srv.routes = routes[srv.role]
-            srv.portal = portal
+            srv.flaky = {s.index_path: f for f in FLAKY for s in portal.sites
+                         if s.id == f.site and s.host == srv.role}
             thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2},
                                       name=f"govaudit-demo-{srv.role}", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self
+
+    def set_week(self, week: int) -> None:
+        """Serve ``week``'s pages (and its Date header) from now on, on the same ports."""
+        assert week in WEEKS, week
+        self.week = week
+        if not self._servers:
+            return
+        portal = build_portal(week)
+        routes = build_routes(portal, self.portal_url, self.site_url)
+        for srv in self._servers:
+            srv.routes, srv.portal, srv.http_date = routes[srv.role], portal, http_date(week)
 
     def stop(self) -> None:
         """Stop serving and close the sockets (idempotent)."""
@@ -216,9 +253,10 @@ class DemoPortal:
         self.stop()
 
 
-def serve_forever(port: int = 8000) -> None:
+def serve_forever(port: int = 8000, week: int = 1) -> None:
     """Run the demo in the foreground: portal on ``port``, 区发改局 site on ``port + 1``; Ctrl-C stops."""
-    demo = DemoPortal(port, port + 1).start()
+    demo = DemoPortal(port, port + 1, week).start()
+    print(f"week {week} ({WEEKS[week]})")
     print(f"青溪区人民政府门户网站 (portal): {demo.portal_url}/index.html")
     print(f"青溪区发展和改革局 (site):        {demo.site_url}/index.html")
     print("Press Ctrl-C to stop.", flush=True)
@@ -237,5 +275,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description="Serve the govaudit demo portal (portal on PORT, site on PORT+1).")
     parser.add_argument("--port", type=int, default=8000)
-    serve_forever(parser.parse_args(argv).port)
+    parser.add_argument("--week", type=int, choices=sorted(WEEKS), default=1)
+    args = parser.parse_args(argv)
+    serve_forever(args.port, args.week)
     return 0

@@ -82,8 +82,8 @@ def split_wenhao(title: str) -> tuple[str, str | None]:
 
 
 def written_date(item: Item) -> date:
-    """成文日期: the day the document was signed, 0-3 days before it was published."""
-    return item.date - timedelta(days=item.id % 4)
+    """成文日期: the day the document was signed, 0-3 days before it was published (or as planted)."""
+    return item.written or item.date - timedelta(days=item.id % 4)
 
 
 def _sign(dept: Department, item: Item) -> tuple:
@@ -258,8 +258,14 @@ def _report_numbers(seed: int) -> dict[str, int]:
                 partial=partial, refuse=refuse, cannot=cannot, dismiss=dismiss, other=other)
 
 
-def body_report(item: Item, column: Column, dept: Department) -> list[tuple]:
-    year = int(re.search(r"(\d{4})年政府信息公开", item.title).group(1))
+def _report_year(item: Item) -> int:
+    return int(re.search(r"(\d{4})年政府信息公开", item.title).group(1))
+
+
+def body_report(item: Item, column: Column, dept: Department, miscount: int = 0) -> list[tuple]:
+    """A 2021-format annual report (国办公开办函〔2021〕30号); ``miscount`` is added to the 予以公开
+    cell, so the table's 办理结果 no longer adds up to its 总计."""
+    year = _report_year(item)
     n = _report_numbers(item.id)
     published = 120 + item.id % 90
     return [
@@ -276,7 +282,7 @@ def body_report(item: Item, column: Column, dept: Department) -> list[tuple]:
         ("table", ["项目", "自然人"], [
             ["一、本年新收政府信息公开申请数量", str(n["new"])],
             ["二、上年结转政府信息公开申请数量", str(n["carried_in"])],
-            ["三、本年度办理结果（一）予以公开", str(n["full"])],
+            ["三、本年度办理结果（一）予以公开", str(n["full"] + miscount)],
             ["（二）部分公开", str(n["partial"])],
             ["（三）不予公开", str(n["refuse"])],
             ["（四）无法提供", str(n["cannot"])],
@@ -292,6 +298,34 @@ def body_report(item: Item, column: Column, dept: Department) -> list[tuple]:
               "加强图解、视频等多元化解读。"),
         ("h", "六、其他需要报告的事项"),
         ("p", "本年度未收取信息处理费。"),
+    ]
+
+
+def body_report_miscounted(item: Item, column: Column, dept: Department) -> list[tuple]:
+    """A 2021-format report whose application table does not add up (予以公开 2 too many)."""
+    return body_report(item, column, dept, miscount=2)
+
+
+def body_report_old(item: Item, column: Column, dept: Department) -> list[tuple]:
+    """A report still in the pre-2019 layout (2008 条例: 一、概述 … 七、其他需要报告的事项)."""
+    year = _report_year(item)
+    n = _report_numbers(item.id)
+    return [
+        ("p", f"本报告根据《中华人民共和国政府信息公开条例》要求，由{dept.name}编制。"),
+        ("h", "一、概述"),
+        ("p", f"{year}年，{dept.name}认真贯彻落实政府信息公开各项工作要求，不断完善工作机制。"),
+        ("h", "二、主动公开政府信息情况"),
+        ("p", f"全年主动公开政府信息{120 + item.id % 90}条。"),
+        ("h", "三、依申请公开政府信息情况"),
+        ("p", f"全年共受理政府信息公开申请{n['new']}件，均已按时答复。"),
+        ("h", "四、政府信息公开的收费及减免情况"),
+        ("p", "本年度未收取任何费用。"),
+        ("h", "五、因政府信息公开申请行政复议、提起行政诉讼的情况"),
+        ("p", "本年度未发生因政府信息公开申请提起行政复议、行政诉讼的情况。"),
+        ("h", "六、政府信息公开工作存在的主要问题及改进情况"),
+        ("p", "信息公开的及时性有待进一步提高，下一步将加强培训，规范发布流程。"),
+        ("h", "七、其他需要报告的事项"),
+        ("p", "无。"),
     ]
 
 
@@ -382,7 +416,8 @@ def body_social(item: Item, column: Column, dept: Department) -> list[tuple]:
 BODIES = {
     "news": body_news, "notice": body_notice, "policy": body_policy, "interpret": body_interpret,
     "personnel": body_personnel, "finance": body_finance, "plan": body_plan, "system": body_system,
-    "report": body_report, "relief": body_relief, "guide": body_guide, "medical": body_medical,
+    "report": body_report, "report_miscounted": body_report_miscounted, "report_old": body_report_old,
+    "relief": body_relief, "guide": body_guide, "medical": body_medical,
     "social": body_social,
 }
 

@@ -74,14 +74,18 @@ def test_stale_column_shows_items_dates_sources_and_window(demo):
     assert {i["page_url"] for i in items} == {p["url"] for p in pages}
     assert report["runs"]["run"]["id"] == demo["run"] and report["runs"]["run"]["status"] == "complete"
     assert report["runs"]["earlier"] == []
-    assert report["ledger"]["status"] == "no ledger yet"
+    ledger = report["ledger"]
+    assert (ledger["status"], ledger["state_title"], ledger["open"]) == ("new", "新发现", True)
+    assert (ledger["first_seen"], ledger["deadline"]) == ("2026-11-20", "2026-12-04")    # 10 working days
+    assert ledger["history"] == [{"run": demo["run"], "as_of": "2026-11-20", "status": "new", "finding": stale["id"]}]
+    assert ledger["marks"] == [] and ledger["id"] == ledger["fingerprint"][:10]
 
     text = explain(stale["id"], demo["db"], "text")
     assert "文号 / source: 国办秘函〔2019〕19号" in text
     assert "window start: 2026-11-06" in text and "as of: 2026-11-20" in text
     assert "2026-11-05  list" in text and "← latest" in text and "[2026-11-05]" in text
     assert demo["portal"] + "/mzj/mzdt/index_2.html  status 200" in text
-    assert "Ledger: no ledger yet" in text
+    assert f"Ledger: problem {ledger['id']} · 新发现 (new)" in text and "deadline 2026-12-04" in text
 
 
 def test_undated_column_lists_its_undated_items(demo):
@@ -225,6 +229,18 @@ def test_earlier_runs_with_the_same_finding(site):
     assert [e["run"] for e in runs["earlier"]] == [first]
     assert runs["earlier"][0]["status"] == "complete" and runs["earlier"][0]["as_of"] == "2026-11-20"
     assert f"run {first} (complete" in explain(stale["id"], site["db"], "text")
+
+
+def test_ledger_entry_carries_the_history_over_both_runs(site):
+    first, second = site["runs"]
+    stale = _one(site, "column_stale", "/tzgg/index.html")
+    ledger = explain(stale["id"], site["db"])["ledger"]
+    assert (ledger["status"], ledger["first_run"], ledger["last_run"], ledger["last_finding_id"]) == (
+        "persisting", first, second, stale["id"])
+    assert [(h["run"], h["status"]) for h in ledger["history"]] == [(first, "new"), (second, "persisting")]
+    assert "history: run %d 2026-11-20 new" % first in explain(stale["id"], site["db"], "text")
+    second_audit = site["outputs"][-1]          # what `govaudit audit` said about the ledger
+    assert "ledger: " in second_audit and " persisting" in second_audit and " new" not in second_audit
 
 
 def test_privacy_finding_is_explained_masked(site):

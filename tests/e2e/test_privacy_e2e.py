@@ -8,6 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -79,6 +80,15 @@ class Site(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def output_text(path: Path) -> str:
+    """A written file's text; a Word file's paragraphs and table cells (its XML is zipped)."""
+    if path.suffix == ".docx":
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    return path.read_bytes().decode("utf-8", "replace")
+
+
 def test_no_raw_personal_value_anywhere(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -92,7 +102,7 @@ def test_no_raw_personal_value_anywhere(tmp_path):
         "politeness": {"delay": 0, "autothrottle": False, "robots_txt": False},
     }, ensure_ascii=False), encoding="utf-8")
     outputs = []
-    for args in (["run", config, "--out", tmp_path / "out", "--no-progress"],
+    for args in (["run", config, "--out", tmp_path / "out", "--month", "2026-11", "--no-progress"],
                  ["findings", "--config", config, "--format", "json"],
                  ["findings", "--config", config, "--format", "csv"],
                  ["columns", "--config", config, "--format", "json"]):
@@ -109,8 +119,13 @@ def test_no_raw_personal_value_anywhere(tmp_path):
 
     db = sqlite3.connect(tmp_path / "p.db")
     dump = "\n".join(db.iterdump())
+    tables = [json.loads(cells) for (cells,) in db.execute("SELECT cells FROM page_tables WHERE page_url = ?",
+                                                          (base + "/gs.html",))]
     db.close()
-    files = [path.read_bytes().decode("utf-8", "replace") for path in (tmp_path / "out").iterdir()]
+    masked_id = RAW_IDS[0][:6] + "*" * 8 + RAW_IDS[0][-4:]
+    assert tables == [[["姓名", "身份证号", "电话"], ["张某某", masked_id, RAW_MOBILES[0][:3] + "****" + RAW_MOBILES[0][-4:]]]]
+    files = [output_text(path) for path in (tmp_path / "out").rglob("*") if path.is_file()]
+    assert any(path.suffix == ".docx" for path in (tmp_path / "out").rglob("*"))     # the 整改通知书 too
     for raw in RAW:
         for where, text in [("store", dump), *[(f"output {i}", o) for i, o in enumerate(outputs)],
                             *[("report", f) for f in files]]:

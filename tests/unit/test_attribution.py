@@ -129,3 +129,30 @@ def test_lone_department_on_a_portal_host_does_not_inherit_the_portal(tmp_path):
     finalize_run(store, run_id, config)
     frame = store.table_frame(columns, run_id)
     assert list(frame["url"]) == [H + "/col/col5/index.html"]
+
+
+def test_redirected_pages_keep_the_url_that_was_linked(tmp_path):
+    """A start URL that redirects (/ → /index.html) and a column reached through a redirect
+    (/col/col5/ → /col/col5/index.html) are keyed by the URL first requested; links naming
+    either URL reach them, so the section still owns its columns."""
+    config = parse_config({
+        "departments": [{"id": "zfb", "name": "办公室"}],
+        "sites": [{"id": "portal", "name": "门户", "department": "zfb", "start_urls": [f"{H}/"]}],
+    })
+    store = Store(f"sqlite:///{tmp_path / 'redirect.db'}")
+    run_id = store.new_run(None, None, config_snapshot(config))
+    pages_ = [dict(page("/", "hub"), final_url=H + "/index.html"),
+              dict(page("/col/col5/", "list", column_name="卫生动态", column_name_source="breadcrumb"),
+                   final_url=H + "/col/col5/index.html"),
+              page("/col/col6/index.html", "list", column_name="通知公告", column_name_source="breadcrumb")]
+    # the homepage names the column by the URL it redirects to
+    links_ = (block_links("/", "nav", [("/col/col5/index.html", "卫生动态")])
+              + block_links("/col/col5/", "side", [("/index.html", "首页"), ("/col/col6/index.html", "通知公告")]))
+    store.write_batch({"pages": [dict(p, run_id=run_id) for p in pages_],
+                       "links": [dict(l, run_id=run_id) for l in links_]})
+    finalize_run(store, run_id, config)
+    store.run_id = run_id
+    assert sites_of(store, "/") == {"portal"}
+    assert sites_of(store, "/col/col5/") == {"portal"}
+    assert sites_of(store, "/col/col6/index.html") == {"portal"}
+    assert set(store.table_frame(columns, run_id)["url"]) == {H + "/col/col5/", H + "/col/col6/index.html"}

@@ -1,9 +1,11 @@
-"""Tests of the bundled demo portal (govaudit.demo): the server, its pages and its ground truth.
+"""Tests of the bundled demo portal (govaudit.demo): the server, its two weeks, its plants and
+its ground truth.
 
 The ground truth is what the end-to-end test compares a real crawl against, so besides HTTP
 behaviour these tests check that the truth cannot drift from the generator and that it is
 consistent with what the server actually serves (a small shape-aware walker follows every
-column's pagination and reads every document's PubDate).
+column's pagination and reads every document's PubDate), in both weeks. The planted raw
+personal values are only ever compared, never printed.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import deque
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -23,9 +25,12 @@ import yaml
 
 from govaudit.demo import DEMO_AS_OF, DemoPortal, demo_config, ground_truth
 from govaudit.demo import truth
-from govaudit.demo.content import build_portal
-from govaudit.demo.model import BLANK, DISCLOSURE_ITEMS, FRESH, STALE, freshness_cutoff, update_class
+from govaudit.demo.assets import planted_personal_values
+from govaudit.demo.content import CHANGES, FLAKY, PROBE_ROUNDS, build_portal
+from govaudit.demo.model import BLANK, DISCLOSURE_ITEMS, FRESH, STALE, WEEKS, freshness_cutoff, update_class
+from govaudit.demo.plants import PLANTS, decoys
 from govaudit.demo.render import Renderer, build_routes
+from govaudit.demo.server import http_date
 
 HTTP_DATE = "Fri, 20 Nov 2026 02:00:00 GMT"
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
@@ -36,8 +41,9 @@ DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 class Page:
     """One HTTP answer."""
 
-    def __init__(self, url: str, status: int, headers, body: bytes):
+    def __init__(self, url: str, status: int, headers, body: bytes, final: str | None = None):
         self.url, self.status, self.headers, self.body = url, status, headers, body
+        self.final = final or url             # after redirects
 
     @property
     def content_type(self) -> str:
@@ -58,7 +64,7 @@ def fetch(url: str, data: bytes | None = None, method: str | None = None) -> Pag
         req.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
-            return Page(url, resp.status, resp.headers, resp.read())
+            return Page(url, resp.status, resp.headers, resp.read(), resp.geturl())
     except urllib.error.HTTPError as err:
         return Page(url, err.code, err.headers, err.read())
 
@@ -173,6 +179,33 @@ def demo():
 @pytest.fixture(scope="module")
 def site_map(demo):
     return crawl(demo)
+
+
+@pytest.fixture(scope="module")
+def demo2():
+    """A second demo serving week 2."""
+    with DemoPortal() as running:
+        running.set_week(2)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def site_map2(demo2):
+    return crawl(demo2)
+
+
+def section_of(url: str, portal_url: str):
+    """The section whose template a portal-host page carries (a /mzj/ page: 民政局's footer)."""
+    path = url[len(portal_url):]
+    return next((s for s in build_portal().sites if s.prefix and path.startswith(s.prefix)), None)
+
+
+#: Targets the demo plants broken on purpose, per week: (host, path) -> status.
+def planted_broken(week: int) -> dict[str, int]:
+    broken = {"/zwfw/yuyue/index.html": 412, "/mzj/old/index.html": 404}    # WAF; a commented-out link
+    if week == 1:
+        broken["/jyj/tzgg/files/yishujie_baomingbiao.xlsx"] = 404          # uploaded in week 2
+    return broken
 
 
 # --------------------------------------------------------------------------------------- HTTP
@@ -314,22 +347,30 @@ def test_ground_truth_is_regenerable():
     generated = truth.generate()
     assert truth.check(), "ground_truth.json is stale: run python -m govaudit.demo ground-truth"
     assert json.loads(truth.GROUND_TRUTH_PATH.read_text(encoding="utf-8")) == generated
-    assert generated["as_of"] == DEMO_AS_OF.isoformat() == "2026-11-20"
+    assert [(w["week"], w["as_of"]) for w in generated["weeks"]] == [(1, "2026-11-20"), (2, "2026-11-27")]
+    assert DEMO_AS_OF == WEEKS[1]
 
 
 def test_ground_truth_substitution(demo):
     gt = ground_truth(demo.portal_url, demo.site_url)
+    assert gt["week"] == 1 and ground_truth(demo.portal_url, demo.site_url, 2)["as_of"] == "2026-11-27"
     assert "{portal}" not in json.dumps(gt) and "{site}" not in json.dumps(gt)
     jyj = next(c for c in gt["columns"] if c["site"] == "jyj" and c["name"] == "通知公告")
     assert jyj == {"department": "jyj", "site": "jyj", "name": "通知公告",
                    "url": demo.portal_url + "/jyj/tzgg/index.html", "update_class": "通知公告",
                    "latest_date": "2026-05-19", "item_count": 23, "undated_count": 0, "stale": True, "blank": False}
-    assert {"rule": "section_missing", "site": "mzj", "department": "mzj", "column": None, "url": None,
+    assert {"rule": "section_missing", "site": "mzj", "department": "mzj", "severity": "deduct", "url": None,
             "item": "政府信息公开年报"} in gt["findings"]
+    assert {"rule": "availability", "site": "fgj", "department": "fgj", "severity": "veto",
+            "url": demo.site_url + "/index.html", "item": None} in gt["findings"]
+
+
+def _truth(week: int):
+    return truth.generate()["weeks"][week - 1]
 
 
 def test_planted_problems():
-    gt = truth.generate()
+    gt = _truth(1)
     cols = {(c["site"], c["name"]): c for c in gt["columns"]}
     # boundaries: fresh exactly on the cutoff, stale one day before
     assert freshness_cutoff("动态要闻") == date(2026, 11, 6)
@@ -348,7 +389,8 @@ def test_planted_problems():
     assert undated["latest_date"] is None and undated["undated_count"] == undated["item_count"] == 5
     assert undated["stale"] is True
     blanks = sorted(k for k, c in cols.items() if c["blank"])
-    assert blanks == sorted([("jyj", "督导评估"), ("mzj", "养老服务"), ("wjw", "疾病预防控制"), ("fgj", "重大项目")])
+    assert blanks == sorted([("jyj", "督导评估"), ("mzj", "养老服务"), ("wjw", "疾病预防控制"), ("wjw", "健康教育"),
+                             ("fgj", "重大项目")])
     assert all(not cols[k]["stale"] and cols[k]["item_count"] == 0 for k in blanks)
     assert cols[("mzj", "社会组织")]["item_count"] == 1 and not cols[("mzj", "社会组织")]["blank"]
     joint = [c for c in gt["columns"] if c["name"] == "医疗救助公示"]
@@ -358,15 +400,55 @@ def test_planted_problems():
     assert missing == {("mzj", "政府信息公开年报"), ("wjw", "政府信息公开指南"), ("wjw", "政府信息公开制度")}
     stale_classes = {c["update_class"] for c in gt["columns"] if c["stale"]}
     assert stale_classes == {"动态要闻", "通知公告", "政策文件", "基础信息"}
-    for column in build_portal().columns:
-        assert column.state == column.expect and column.state in (FRESH, STALE, BLANK)
+    for week in WEEKS:
+        for column in build_portal(week).columns:
+            assert column.state == column.expected(week) and column.state in (FRESH, STALE, BLANK)
     assert update_class("青溪要闻") == "动态要闻" and update_class("社会救助公示") == "通知公告"
     assert update_class("政策解读") == "基础信息" and update_class("政策文件") == "政策文件"
 
 
-def test_ground_truth_matches_served_pages(demo):
+def test_week_two_is_week_one_plus_the_changes():
+    one, two = build_portal(1), build_portal(2)
+    assert (one.as_of, two.as_of) == (date(2026, 11, 20), date(2026, 11, 27))
+    urls = {w: {(c.site, i.url): i for c in p.columns for i in c.items} for w, p in ((1, one), (2, two))}
+    assert urls[1].keys() <= urls[2].keys()                       # same documents, same URLs
+    assert all(urls[2][k].title == i.title and urls[2][k].date == i.date for k, i in urls[1].items())
+    added = {k for k in urls[2] if k not in urls[1]}
+    assert {url for _site, url in added} == set(two.added)
+    assert len(added) == sum(len(c.lines.splitlines()) for c in CHANGES if c.kind == "add")
+    assert set(two.fixed) == {c.plant for c in CHANGES if c.kind == "fix"} and not one.fixed
+    assert all(c.why for c in CHANGES) and all(p.why for p in PLANTS)
+    # week 1's edge decoys cross their windows by week 2: 临期 columns become stale
+    cols = {(c["site"], c["name"]): c for c in _truth(2)["columns"]}
+    for key in (("portal", "部门动态"), ("mzj", "通知公告"), ("wjw", "人事信息"), ("fgj", "通知公告")):
+        assert cols[key]["stale"], key
+    assert not cols[("portal", "街道动态")]["stale"] and not cols[("wjw", "疾病预防控制")]["blank"]
+
+
+def test_every_rule_of_the_truth_has_declared_decoys():
+    rules = {f["rule"] for week in truth.generate()["weeks"] for f in week["findings"]}
+    assert rules <= set(decoys()) and all(decoys()[r] for r in rules)
+
+
+def test_holiday_decoy_and_late_document_on_the_official_calendar():
+    """The timeliness plants sit where the 调休 calendar matters: 24 weekdays but 20 working days."""
+    import numpy as np
+
+    from govaudit.workdays import count_working_days
+
+    def weekdays(a, b):
+        return int(np.busday_count(a + timedelta(days=1), b + timedelta(days=1)))
+    decoy, late = (next(p for p in PLANTS if p.key == k) for k in ("holiday-lag", "late-publicity"))
+    assert (count_working_days(decoy.written, date(2026, 10, 15)).days, weekdays(decoy.written, date(2026, 10, 15))) \
+        == (20, 24)
+    assert count_working_days(late.written, date(2026, 10, 29)).days == 22
+
+
+@pytest.mark.parametrize("week", sorted(WEEKS))
+def test_ground_truth_matches_served_pages(request, week):
     """Every truth column answers 200, and walking it reproduces item_count / latest / undated."""
-    gt = ground_truth(demo.portal_url, demo.site_url)
+    running = request.getfixturevalue("demo" if week == 1 else "demo2")
+    gt = ground_truth(running.portal_url, running.site_url, week)
     for col in gt["columns"]:
         items = column_items(col["url"])
         assert len(items) == col["item_count"], col
@@ -382,32 +464,49 @@ def test_ground_truth_matches_served_pages(demo):
 
 # --------------------------------------------------------------------------------------- whole site
 
-def test_every_link_resolves_and_crawl_is_small(demo, site_map):
-    broken = [u for u, p in site_map.items() if p.status != 200]
-    assert not broken, broken[:10]
-    assert len(site_map) <= 420, len(site_map)
-    for page in site_map.values():
-        assert page.headers["Date"] == HTTP_DATE
+@pytest.mark.parametrize("week", sorted(WEEKS))
+def test_every_link_resolves_but_the_planted_ones(request, week):
+    running = request.getfixturevalue("demo" if week == 1 else "demo2")
+    pages = request.getfixturevalue("site_map" if week == 1 else "site_map2")
+    broken = {urlsplit(u).path: p.status for u, p in pages.items() if p.status != 200}
+    assert broken == planted_broken(week)
+    assert len(pages) <= 460, len(pages)
+    for page in pages.values():
+        assert page.headers["Date"] == http_date(week)
         assert int(page.headers["Content-Length"]) == len(page.body)
-    gt = ground_truth(demo.portal_url, demo.site_url)
-    assert {c["url"] for c in gt["columns"]} <= set(site_map)
+    gt = ground_truth(running.portal_url, running.site_url, week)
+    assert {c["url"] for c in gt["columns"]} <= set(pages)
+
+
+def test_week_two_serves_every_week_one_url(demo2):
+    """The issue ledger recognises a problem by its URL: week 2 answers every week-1 address as week 1 did."""
+    week1 = build_routes(build_portal(1), demo2.portal_url, demo2.site_url)
+    for host, base in (("portal", demo2.portal_url), ("site", demo2.site_url)):
+        for path, resource in week1[host].items():
+            if path != "/index.html":                     # the flaky homepages are tested on their own
+                assert fetch(base + path).status == (200 if resource.status == 301 else resource.status), path
 
 
 def test_shared_template_on_every_portal_page(demo, site_map):
     r = Renderer(build_portal(), demo.portal_url, demo.site_url)
-    header, footer = r.portal_header(), r.portal_footer()
+    header = r.portal_header()
     portal_host = urlsplit(demo.portal_url).netloc
     pages = [p for u, p in site_map.items()
-             if urlsplit(u).netloc == portal_host and p.content_type.startswith("text/html")]
+             if urlsplit(u).netloc == portal_host and p.status == 200 and p.content_type.startswith("text/html")]
     assert len(pages) > 250
     for page in pages:
+        footer = r.portal_footer(section_of(page.final, demo.portal_url))
         assert page.text.count(header) == 1 and page.text.count(footer) == 1, page.url
     for item in DISCLOSURE_ITEMS:                    # the decoy: shared nav names all four items
         assert f">{item}</a>" in header
+    # the identity plant: 民政局's pages leave out the 公安备案号, every other page shows it
+    mzj = build_portal().site("mzj")
+    assert "浙公网安备" not in r.portal_footer(mzj) and "浙公网安备" in r.portal_footer()
+    assert "网站标识码" in r.portal_footer(mzj) and 'alt="党政机关"' in r.portal_footer(mzj)
 
 
-def _own_anchor_texts(page: Page, r: Renderer) -> list[str]:
-    text = page.text.replace(r.portal_header(), "").replace(r.portal_footer(), "")
+def _own_anchor_texts(page: Page, r: Renderer, portal_url: str) -> list[str]:
+    text = page.text.replace(r.portal_header(), "").replace(r.portal_footer(section_of(page.final, portal_url)), "")
     return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<a [^>]*>(.*?)</a>", text, re.S)]
 
 
@@ -428,22 +527,44 @@ def test_missing_sections_are_really_missing(demo, site_map):
                 not site.prefix and (site.host == "site" or path in ("/index.html", "/zfxxgk/index.html")))
             if in_scope:
                 own.append(page)
-        anchors = [t for page in own for t in _own_anchor_texts(page, r)]
+        anchors = [t for page in own for t in _own_anchor_texts(page, r, demo.portal_url)]
         names = [c.name for c in portal.columns_of(site.id)]
         for item, words in keywords.items():
             present = any(w in t for w in words for t in anchors + names)
             assert present == (item not in site.missing), (site.id, item)
 
 
-def test_no_raw_personal_data(site_map):
+def test_no_raw_personal_data_in_pages(site_map):
     for url, page in site_map.items():
         if page.content_type.startswith(("text/", "application/javascript")):
             assert not _RAW_ID.search(page.text) and not _RAW_MOBILE.search(page.text), url
 
 
-def test_rendering_is_deterministic():
-    a = build_routes(build_portal(), "http://127.0.0.1:1", "http://127.0.0.1:2")
-    b = build_routes(build_portal(), "http://127.0.0.1:1", "http://127.0.0.1:2")
+def test_the_planted_roster_is_raw_in_week_one_and_masked_in_week_two(demo, demo2):
+    """Compared only: the values are never printed (a failure says which week, not what)."""
+    import openpyxl
+
+    path = "/mzj/shjz/files/linshi_2026_q3_mingdan.xlsx"
+    raw = planted_personal_values()
+    texts = {}
+    for week, running in ((1, demo), (2, demo2)):
+        book = openpyxl.load_workbook(io.BytesIO(fetch(running.portal_url + path).body))
+        texts[week] = "\n".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c)
+    week1_has_all = all(value in texts[1] for value in raw)
+    week2_has_none = not any(value in texts[2] for value in raw)
+    assert week1_has_all, "week 1 roster lacks the planted values"
+    assert week2_has_none, "week 2 roster still shows a planted value"
+    masked = re.findall(r"\b\d{6}\*{8}\d{3}[\dX]\b|\b1\d{2}\*{4}\d{4}\b", texts[2])
+    assert len(masked) == 4
+
+
+
+
+
+@pytest.mark.parametrize("week", sorted(WEEKS))
+def test_rendering_is_deterministic(week):
+    a = build_routes(build_portal(week), "http://127.0.0.1:1", "http://127.0.0.1:2")
+    b = build_routes(build_portal(week), "http://127.0.0.1:1", "http://127.0.0.1:2")
     assert a.keys() == b.keys()
     for host in a:
         assert a[host].keys() == b[host].keys()
@@ -468,5 +589,61 @@ def test_demo_config(demo):
     assert sites["fgj"]["allowed_hosts"] == [site_host] and sites["fgj"]["scope"] == []
     assert cfg["politeness"] == {"delay": 0, "concurrency_per_host": 8, "autothrottle": False,
                                  "robots_txt": True, "timeout": 10}
+    assert cfg["rules"]["annual_report"] == {"government_sites": ["portal"]}
     for site in sites.values():
         assert fetch(site["start_urls"][0]).status == 200
+
+
+# --------------------------------------------------------------------------------------- weeks
+
+def test_set_week_switches_pages_date_and_today_on_the_same_ports():
+    with DemoPortal(week=1) as running:
+        ports = (running.portal_url, running.site_url)
+        first = fetch(running.portal_url + "/index.html")
+        rel1 = fetch(running.site_url + "/fgzx/index.html").text
+        running.set_week(2)
+        assert (running.portal_url, running.site_url) == ports
+        second = fetch(running.portal_url + "/index.html")
+        rel2 = fetch(running.site_url + "/fgzx/index.html").text
+    assert first.headers["Date"] == HTTP_DATE and second.headers["Date"] == "Fri, 27 Nov 2026 02:00:00 GMT"
+    assert "今天是2026年11月20日 星期五" in first.text and "今天是2026年11月27日 星期五" in second.text
+    # the same item (2026-11-17) is 3 days old in week 1 and 10 days old in week 2
+    assert '<span class="time">3天前</span>' in rel1 and '<span class="time">10天前</span>' in rel2
+    assert "青溪区召开2026年度冬季征兵工作会议" in second.text and "冬季征兵工作会议" not in first.text
+
+
+def test_plants_render_and_fixes_apply(demo, demo2):
+    one, two = build_portal(1), build_portal(2)
+
+    def page(running, portal, site, column, title):
+        item = next(i for c in portal.columns if c.site == site and c.name == column for i in c.items
+                    if i.title.startswith(title))
+        base = running.portal_url if portal.site(site).host == "portal" else running.site_url
+        return fetch(base + item.url).text
+    args = ("portal", "政策文件", "青溪区人民政府办公室关于印发青溪区城市更新")
+    assert "国务园办公厅" in page(demo, one, *args) and "国务园" not in page(demo2, two, *args)
+    args = ("jyj", "教育动态", "青溪区举办中小学生科技节")
+    assert 'style="display:none"' in page(demo, one, *args) and 'style="display:none"' in page(demo2, two, *args)
+    policy = page(demo, one, "mzj", "政策文件", "青溪区民政局关于加强困境儿童保障")
+    assert "相关解读" not in policy and "相关解读" in page(demo2, two, "mzj", "政策文件", "青溪区民政局关于加强困境儿童保障")
+    assert "相关解读" in page(demo, one, "mzj", "政策文件", "青溪区民政局关于印发《青溪区最低生活保障审核")
+    old = page(demo, one, "jyj", "政府信息公开年报", "青溪区教育局2025年")
+    assert "一、概述" in old and "七、其他需要报告的事项" in old
+    assert fetch(demo2.portal_url + "/jyj/tzgg/files/yishujie_baomingbiao.xlsx").status == 200
+    assert fetch(demo.portal_url + "/mzj/zxfw.html").final == demo.portal_url + "/zwfw/index.html"   # 301
+    assert fetch(demo.portal_url + "/col/col1002/files/cbdj_biaoge.zip").status == 200
+
+
+def test_flaky_homepages_fail_as_declared():
+    """fgj's homepage fails every 4th GET (503), the portal's only its 7th: the schedule the
+    availability truth assumes (PROBE_ROUNDS probes, then one crawl fetch per week)."""
+    with DemoPortal() as running:
+        statuses = {site: [fetch(base + "/index.html").status for _ in range(PROBE_ROUNDS + 2)]
+                    for site, base in (("fgj", running.site_url), ("portal", running.portal_url))}
+        assert fetch(running.portal_url + "/jyj/index.html").status == 200
+    flaky = {f.site: f for f in FLAKY}
+    for site, answers in statuses.items():
+        assert [n for n, status in enumerate(answers, 1) if status == 503] == \
+            [n for n in range(1, PROBE_ROUNDS + 3) if flaky[site].fails(n)]
+    assert statuses["fgj"].count(503) == PROBE_ROUNDS // 4 and statuses["portal"].count(503) == 1
+    assert statuses["fgj"][-2:] == [200, 200]                 # the crawls' fetches are not failures

@@ -118,7 +118,7 @@ def test_list_page_facts_footer_and_noise():
     report = run(PAGES / "list_html_ul.html", LIST_URL)
     assert (report["column_name"], report["column_name_source"]) == ("通知公告", "breadcrumb")
     assert report["identity"] == {"site_code": "3707810001", "icp": "鲁ICP备12345678号-1",
-                                  "police": "鲁公网安备 37078102000123号"}
+                                  "police": "鲁公网安备 37078102000123号", "badge": False}
     assert {r["reason"] for r in report["rejected_dates"]} == {
         "header date widget", "site founding year", "copyright year", "文号", "ICP number",
         "site identification code", "police registration number"}

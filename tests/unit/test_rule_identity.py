@@ -15,31 +15,23 @@ COM_SITE = {"id": "com", "name": "青溪区民政局", "department": "mzj",
 CONFIG = {"update_classes": {"基础信息": "每年"}, "sites": [GOV_SITE], "rules": {}}
 TWO_SITES = {**CONFIG, "sites": [GOV_SITE, COM_SITE]}
 CODE, ICP, POLICE = "3301020001", "浙ICP备12345678号-1", "浙公网安备33010202000123号"
-BADGE_LINK = ("https://bszs.conac.cn/sitename?method=show&id=3A1F", "党政机关")
 
 
-def page(url, kind="article", status=200, site_code=CODE, icp=ICP, police=POLICE):
+def page(url, kind="article", status=200, site_code=CODE, icp=ICP, police=POLICE, badge=True):
     return {"url": url, "final_url": url, "status": status, "kind": kind, "title": "t", "site_code": site_code,
-            "icp": icp, "police": police}
+            "icp": icp, "police": police, "badge": badge}
 
 
-def make(pages, sites, links=(), config=CONFIG, **settings):
+def make(pages, sites, config=CONFIG, **settings):
     page_frame = pd.DataFrame(pages)
     site_frame = pd.DataFrame([(p["url"], sites.get(p["url"], "gov"), "scope") for p in pages],
                               columns=["page_url", "site_id", "how"])
-    link_frame = pd.DataFrame([{"page_url": p, "url": u, "text": t, "hidden": False, "context": "a", "block": "b",
-                                "internal": False} for p, u, t in links],
-                              columns=["page_url", "url", "text", "hidden", "context", "block", "internal"])
-    facts = RunFacts(run_id=1, config=config, pages=page_frame, page_sites=site_frame, links=link_frame)
+    facts = RunFacts(run_id=1, config=config, pages=page_frame, page_sites=site_frame)
     return identity.check(facts, AS_OF, identity.META.settings(settings))
 
 
 def gov_pages(n, **fields):
     return [page(f"{GOV}/art/{i}.html", **fields) for i in range(n)]
-
-
-def badge_links(pages):
-    return [(p["url"], *BADGE_LINK) for p in pages]
 
 
 def by_item(findings):
@@ -48,12 +40,12 @@ def by_item(findings):
 
 def test_complete_footer_gives_nothing():
     pages = gov_pages(6)
-    assert make(pages, {}, badge_links(pages)) == []
+    assert make(pages, {}) == []
 
 
 def test_missing_police_number_on_some_pages_is_one_finding():
     pages = gov_pages(26) + [page(f"{GOV}/col/{i}.html", kind="list", police=None) for i in range(12)]
-    found = make(pages, {}, badge_links(pages))
+    found = make(pages, {})
     assert list(by_item(found)) == [("gov", "公安机关备案号")]
     f = found[0]
     assert f.detail == "网站共抽查38个页面，其中12个页面底部未展示公安机关备案号"
@@ -65,7 +57,7 @@ def test_missing_police_number_on_some_pages_is_one_finding():
 
 def test_each_missing_field_is_its_own_finding_and_blank_counts_as_missing():
     pages = gov_pages(3) + [page(f"{GOV}/x.html", site_code="", icp=None)]
-    found = by_item(make(pages, {}, badge_links(pages)))
+    found = by_item(make(pages, {}))
     assert set(found) == {("gov", "网站标识码"), ("gov", "ICP备案号")}
     assert found[("gov", "ICP备案号")].data["examples"] == [f"{GOV}/x.html"]
 
@@ -74,40 +66,30 @@ def test_only_html_pages_with_status_200_of_sampled_kinds_count():
     pages = gov_pages(2) + [page(f"{GOV}/dataproxy.jsp", kind="datastore", police=None),
                             page(f"{GOV}/gone.html", status=404, police=None),
                             page(f"{GOV}/err.html", kind="error", status=None, police=None)]
-    assert make(pages, {}, badge_links(pages)) == []
+    assert make(pages, {}) == []
 
 
 def test_pages_of_another_host_do_not_count_for_the_site():
     # A page attributed to the portal but served by another host carries that host's footer.
     pages = gov_pages(2) + [page("http://other.gov.cn/a.html", police=None)]
-    assert make(pages, {}, badge_links(pages)) == []
+    assert make(pages, {}) == []
 
 
-def test_badge_detected_from_links_and_no_links_is_unknown():
-    with_badge = gov_pages(3)
-    text_only = [page(f"{GOV}/t.html")]                       # anchor text 党政机关, other URL
-    without = [page(f"{GOV}/n{i}.html") for i in range(2)]    # links, none is the badge
-    no_links = [page(f"{GOV}/u.html")]                         # no stored links: unknown
-    links = badge_links(with_badge) + [(f"{GOV}/t.html", f"{GOV}/dzjg.html", "党政机关网站标识")]
-    links += [(p["url"], f"{GOV}/index.html", "首页") for p in without]
-    found = make(with_badge + text_only + without + no_links, {}, links)
+def test_badge_comes_from_pages_badge_and_unrecorded_is_unknown():
+    with_badge = gov_pages(4)
+    without = [page(f"{GOV}/n{i}.html", badge=False) for i in range(2)]
+    unrecorded = [page(f"{GOV}/u.html", badge=None)]          # crawled before pages.badge existed
+    found = make(with_badge + without + unrecorded, {})
     assert list(by_item(found)) == [("gov", "党政机关网站标识")]
     f = found[0]
-    assert f.detail == "网站共抽查6个页面，其中2个页面底部未展示党政机关网站标识（另有1个页面无链接记录，无法判断）"
-    assert (f.data["checked"], f.data["missing"], f.data["unknown"]) == (6, 2, 1)
+    assert f.detail == "网站共抽查6个页面，其中2个页面底部未展示党政机关网站标识（另有1个页面未记录标识信息，无法判断）"
+    assert (f.data["checked"], f.data["missing"], f.data["unknown"], f.data["field"]) == (6, 2, 1, "badge")
     assert f.data["examples"] == [f"{GOV}/n0.html", f"{GOV}/n1.html"]
 
 
-def test_hidden_badge_link_does_not_count():
-    pages = gov_pages(1)
-    facts_links = badge_links(pages)
-    page_frame = pd.DataFrame(pages)
-    links = pd.DataFrame([{"page_url": p, "url": u, "text": t, "hidden": True, "context": "a", "block": "b",
-                           "internal": False} for p, u, t in facts_links])
-    facts = RunFacts(run_id=1, config=CONFIG, pages=page_frame, links=links,
-                     page_sites=pd.DataFrame([(pages[0]["url"], "gov", "scope")], columns=["page_url", "site_id", "how"]))
-    found = identity.check(facts, AS_OF, identity.META.settings({}))
-    assert [f.data["item"] for f in found] == ["党政机关网站标识"]
+def test_badge_on_every_page_or_unrecorded_everywhere_gives_nothing():
+    assert make(gov_pages(3), {}) == []
+    assert make(gov_pages(3, badge=None), {}) == []     # an old run: nothing known, nothing claimed
 
 
 def test_domain_must_end_in_gov_cn():
@@ -130,7 +112,7 @@ def test_domain_suffixes_match_suffix_or_exact_host():
 
 def test_two_site_codes_on_one_site_is_inconsistent():
     pages = gov_pages(5) + [page(f"{GOV}/old{i}.html", site_code="3301020099") for i in range(2)]
-    found = by_item(make(pages, {}, badge_links(pages)))
+    found = by_item(make(pages, {}))
     assert set(found) == {("gov", "网站标识码不一致")}
     f = found[("gov", "网站标识码不一致")]
     assert f.data["codes"] == {CODE: 5, "3301020099": 2}
@@ -143,6 +125,6 @@ def test_same_code_on_two_sites_is_not_inconsistent():
     # Decoy: two sites each consistent with their own code.
     other = [page(f"http://mzj.qingxi.com.cn/{i}.html", site_code="3301020012") for i in range(2)]
     pages = gov_pages(2) + other
-    found = make(pages, {p["url"]: "com" for p in other}, badge_links(pages), config=TWO_SITES,
+    found = make(pages, {p["url"]: "com" for p in other}, config=TWO_SITES,
                  domain_suffixes=[".gov.cn", ".com.cn"])
     assert found == []
