@@ -254,40 +254,43 @@ def _finding_fields(conn: Connection, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def rebuild(store: Store, since_run: int | None = None) -> dict[str, int]:
-    """Recompute the ledger and its history from every audited run (one transaction); marks
-    are kept. Returns the number of entries per status.
+def rebuild(store: Store, since_run: int | None = None, conn: Connection | None = None) -> dict[str, int]:
+    """Recompute the ledger and its history from every audited run (one transaction: `conn`'s
+    when given, so an audit stores its findings and the ledger they imply together); marks are
+    kept. Returns the number of entries per status.
 
     `since_run` (the run just audited) only saves writing: the walk is always complete, but
     history rows of earlier runs, which an audit of `since_run` cannot change, are left in place.
     """
-    with store.tx() as conn:
-        audited = _audited_runs(conn)
-        result = walk(audited, _sightings(conn))
-        fields = _finding_fields(conn, [e.last_finding_id for e in result.entries.values()])
-        marks = _latest_marks(conn)
-        rows = []
-        for entry in result.entries.values():
-            latest = fields[entry.last_finding_id]
-            rows.append({
-                "fingerprint": entry.fingerprint, "rule": entry.rule, "site_id": entry.site_id,
-                **{k: latest[k] for k in ("category", "severity", "department_id", "column", "url", "evidence",
-                                          "detail")},
-                "first_run": entry.first_run, "first_seen": entry.first_seen, "last_run": entry.last_run,
-                "last_seen": entry.last_seen, "last_finding_id": entry.last_finding_id,
-                "opened_run": entry.opened_run, "opened_on": entry.opened_on, "deadline": entry.deadline,
-                "status": entry.status, "rectified_run": entry.rectified_run, "rectified_on": entry.rectified_on,
-                **_mark_fields(marks.get(entry.fingerprint)),
-            })
-        history = result.history
-        if since_run is None:
-            conn.execute(delete(ledger_history))
-        else:
-            conn.execute(delete(ledger_history).where(ledger_history.c.run_id >= since_run))
-            history = [row for row in history if row["run_id"] >= since_run]
-        conn.execute(delete(ledger))
-        store.insert_rows(conn, ledger, rows)
-        store.insert_rows(conn, ledger_history, history)
+    if conn is None:
+        with store.tx() as own:
+            return rebuild(store, since_run, own)
+    audited = _audited_runs(conn)
+    result = walk(audited, _sightings(conn))
+    fields = _finding_fields(conn, [e.last_finding_id for e in result.entries.values()])
+    marks = _latest_marks(conn)
+    rows = []
+    for entry in result.entries.values():
+        latest = fields[entry.last_finding_id]
+        rows.append({
+            "fingerprint": entry.fingerprint, "rule": entry.rule, "site_id": entry.site_id,
+            **{k: latest[k] for k in ("category", "severity", "department_id", "column", "url", "evidence",
+                                      "detail")},
+            "first_run": entry.first_run, "first_seen": entry.first_seen, "last_run": entry.last_run,
+            "last_seen": entry.last_seen, "last_finding_id": entry.last_finding_id,
+            "opened_run": entry.opened_run, "opened_on": entry.opened_on, "deadline": entry.deadline,
+            "status": entry.status, "rectified_run": entry.rectified_run, "rectified_on": entry.rectified_on,
+            **_mark_fields(marks.get(entry.fingerprint)),
+        })
+    history = result.history
+    if since_run is None:
+        conn.execute(delete(ledger_history))
+    else:
+        conn.execute(delete(ledger_history).where(ledger_history.c.run_id >= since_run))
+        history = [row for row in history if row["run_id"] >= since_run]
+    conn.execute(delete(ledger))
+    store.insert_rows(conn, ledger, rows)
+    store.insert_rows(conn, ledger_history, history)
     return pd.Series([e.status for e in result.entries.values()], dtype=object).value_counts().to_dict()
 
 

@@ -101,8 +101,9 @@ def audit(store: Store, run_id: int, as_of: date) -> tuple[int, list[dict]]:
             row = asdict(finding)
             row["data"] = json.dumps(row["data"], ensure_ascii=False, default=str)
             rows.append(row)
-    audit_id = store.replace_findings(run_id, as_of, rule_ids, rows)
-    rebuild_ledger(store, since_run=run_id)       # the ledger is derived from every audited run
+    # the ledger is derived from every audited run: rebuilt in the audit's own transaction
+    audit_id = store.replace_findings(run_id, as_of, rule_ids, rows,
+                                      then=lambda conn: rebuild_ledger(store, since_run=run_id, conn=conn))
     return audit_id, rows
 
 

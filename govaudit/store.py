@@ -11,7 +11,7 @@ Everything here is plain SQL through SQLAlchemy so that PostgreSQL is only a dif
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Any
@@ -449,8 +449,10 @@ class Store:
             conn.execute(delete(table).where(table.c.run_id == run_id))
             self.insert_rows(conn, table, tables.get(table.name, []))
 
-    def replace_findings(self, run_id: int, as_of: date, rule_ids: list[str], rows: Iterable[dict]) -> int:
-        """Store one audit of `run_id`: its findings replace the run's previous audits atomically."""
+    def replace_findings(self, run_id: int, as_of: date, rule_ids: list[str], rows: Iterable[dict],
+                         then: Callable[[Connection], Any] | None = None) -> int:
+        """Store one audit of `run_id`: its findings replace the run's previous audits atomically;
+        `then(conn)` runs in the same transaction (the ledger update, so both land or neither)."""
         with self.tx() as conn:
             old = [r for (r,) in conn.execute(select(audits.c.id).where(audits.c.run_id == run_id))]
             conn.execute(delete(findings).where(findings.c.run_id == run_id))
@@ -459,6 +461,8 @@ class Store:
                 run_id=run_id, as_of=as_of, created_at=now(), rules=json.dumps(rule_ids))).inserted_primary_key[0]
             rows = [{**row, "audit_id": audit_id, "run_id": run_id} for row in rows]
             self.insert_rows(conn, findings, rows)
+            if then is not None:
+                then(conn)
             return int(audit_id)
 
     # --- reads --------------------------------------------------------------------------

@@ -24,7 +24,8 @@ NaN, a missing rank <NA>; ``frame.astype(object).where(frame.notna(), None)`` gi
     id, run_id, department_id, site_id, rule, category, severity, column, url, detail, indicator
     (None for an unknown rule), status, counted_under, points. status is one of veto | deducted |
     duplicate (the column is already counted under ``counted_under``) | advisory | aggregate |
-    unknown_rule | no_site (a finding no site owns); points is what the finding deducts before the cap
+    unknown_rule | no_site (a finding no site owns) | false_positive (its ledger entry is marked a
+    false positive: it neither vetoes nor deducts); points is what the finding deducts before the cap
     (0 unless deducted).
 ``deductions`` (`indicator_deductions`), one row per run, site and indicator with deducted findings
     run_id, site_id, indicator, title, findings, points (sum before the cap), cap, deducted, capped.
@@ -54,8 +55,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from sqlalchemy import select
+
 from govaudit.config import Config, RuleRoute, Scoring
-from govaudit.store import Store, StoreError
+from govaudit.store import Store, StoreError, ledger, ledger_history
 
 PASS, FAIL = "合格", "不合格"
 FULL_MARKS = 100.0
@@ -193,7 +196,7 @@ def finding_points(findings: pd.DataFrame, scoring: Scoring, aggregate: frozense
     aggregate = aggregate_rules() if aggregate is None else aggregate
     table = indicator_table(scoring).set_index("indicator")
     frame = findings.reindex(columns=["id", "run_id", "department_id", "site_id", "rule", "category", "severity",
-                                      "column", "url", "detail", "data"]).copy()
+                                      "column", "url", "detail", "data", "mark"]).copy()
     data = frame.pop("data").map(_data)
     frame["indicator"] = _indicators(frame, data, rule_routes(scoring))
     known = frame["indicator"].isin(table.index)
@@ -203,9 +206,9 @@ def finding_points(findings: pd.DataFrame, scoring: Scoring, aggregate: frozense
     listed = frame["indicator"].map(table["points"]).astype(float)
     points = listed.where(configured | own.isna(), own)
     frame["status"] = np.select(
-        [frame["site_id"].isna(), frame["severity"].eq("veto"), frame["severity"].ne("deduct"), ~known,
-         frame["rule"].isin(aggregate)],
-        ["no_site", "veto", "advisory", "unknown_rule", "aggregate"], default="deducted")
+        [frame.pop("mark").eq("false-positive"), frame["site_id"].isna(), frame["severity"].eq("veto"),
+         frame["severity"].ne("deduct"), ~known, frame["rule"].isin(aggregate)],
+        ["false_positive", "no_site", "veto", "advisory", "unknown_rule", "aggregate"], default="deducted")
     frame["points"] = points.where(frame["status"].eq("deducted"), 0.0).fillna(0.0)
     return _mark_duplicates(frame, table)
 
@@ -405,10 +408,21 @@ def _scoring(store: Store, run_id: int, config: Config | Scoring | None) -> Scor
                          "give the config file to score it") from None
 
 
+def finding_marks(store: Store, run_ids: list[int]) -> pd.DataFrame:
+    """id, mark of the runs' findings whose ledger entry the supervisor has marked (govaudit
+    ledger mark): a false positive neither vetoes nor deducts; an accepted risk still counts."""
+    query = (select(ledger_history.c.finding_id.label("id"), ledger.c.mark)
+             .join(ledger, ledger.c.fingerprint == ledger_history.c.fingerprint)
+             .where(ledger_history.c.run_id.in_(run_ids), ledger.c.mark.is_not(None),
+                    ledger_history.c.finding_id.is_not(None)))
+    return store.frame(query).drop_duplicates("id")
+
+
 def _score_runs(store: Store, run_ids: list[int], scoring: Scoring, aggregate: frozenset[str]):
     """(runs, points, site_runs) of stored, audited runs."""
     runs = pd.DataFrame({"run_id": run_ids, "as_of": [store.audit_of(r)["as_of"] for r in run_ids]})
     findings = pd.concat([store.findings_frame(r) for r in run_ids], ignore_index=True)
+    findings = findings.merge(finding_marks(store, run_ids), on="id", how="left")
     sites = pd.concat([sites_frame(r, store.run(r)["config"]) for r in run_ids], ignore_index=True)
     points = finding_points(findings, scoring, aggregate)
     site_runs = site_scores(points, sites.merge(runs, on="run_id"), scoring)

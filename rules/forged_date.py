@@ -64,6 +64,7 @@ META = RuleMeta(
     indicator="单项否决·严重问题（伪造发稿日期）",
     source="国办秘函〔2019〕19号",
     confidence="P",
+    identity=("site_id", "url", "data.kind"),     # a back-dated and a future date of one item are two problems
     threshold={"tolerance_days": 3, "future_days": 1, "skip_classes": ["政策文件"], "max_new_in_slot": 3},
     description="栏目中新出现的信息，其标注的发布日期早于此前一次检查该栏目的日期（超过容差天数），"
                 "而该次检查已读取该栏目中排在其前后的信息（日期一新一旧）却未见此条，"

@@ -54,6 +54,16 @@ def zip_bomb(kind: str) -> bytes:
     return out.getvalue()
 
 
+def gzip_bomb() -> bytes:
+    """BOMB_BYTES of zeros, gzip-compressed chunk by chunk (never held inflated)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as stream:
+        chunk = b"\0" * 1_000_000
+        for _ in range(BOMB_BYTES // len(chunk)):
+            stream.write(chunk)
+    return out.getvalue()
+
+
 LOOP_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
             b"2 0 obj<</Type/Pages/Kids[2 0 R 3 0 R]/Count 2>>endobj\n"
             b"3 0 obj<</Type/Page/Parent 2 0 R/Contents 4 0 R>>endobj\n"
@@ -231,16 +241,22 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, "<html>页面不存在</html>".encode())
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client hanging up (the crawler's own resets and cancels) is expected here."""
+
+
 class HostilePortal:
     """The portal as a context manager: ``with HostilePortal(secret) as portal: portal.port``."""
 
     def __init__(self, secret_path: str):
         self.state = PortalState(secret_path)
         self.state.bombs = {"xlsx": zip_bomb("xlsx"), "docx": zip_bomb("docx"),
-                            "gzip": gzip.compress(b"\0" * BOMB_BYTES, compresslevel=9)}
+                            "gzip": gzip_bomb()}
         handler = type("BoundHandler", (Handler,), {"state": self.state})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
 
     @property

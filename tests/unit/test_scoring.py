@@ -302,3 +302,24 @@ def test_month_frames_from_a_store(tmp_path):
     assert first["verdict_change"].isna().all() and first["previous_rank"].isna().all()
     assert first["department_id"].tolist() == ["a", "b"] and first["warning"].tolist() == [False, True]
     assert first["veto_reasons"].tolist() == [[], ["乙局网站：首页含暗链"]]
+
+
+def test_a_finding_marked_false_positive_neither_vetoes_nor_deducts(tmp_path):
+    import ledger_runs as lr
+    from govaudit import ledger
+
+    store = Store(f"sqlite:///{tmp_path / 'marks.db'}")
+    lr.audited_run(store, date(2026, 5, 20), [
+        lr.stale("jyj", "通知公告", "2025-10-01"), lr.stale("mzj", "通知公告", "2025-10-01"),
+        lr.finding("expression", "jyj", "http://jyj.qingxi.gov.cn/a.html", "国务园办公厅", severity="veto",
+                   data={"wrong": "国务园办公厅"})])
+    before = month_frames(store, "2026-05").sites.set_index("site_id")
+    assert before.loc["jyj", "veto"] and before.loc["mzj", "score"] == 99.0
+    for problem in ledger.ledger_frame(store).itertuples():
+        if problem.rule == "expression" or problem.site == "mzj":
+            ledger.set_mark(store, problem.fingerprint, "false-positive", "人工核实为误报", "审核员")
+    after = month_frames(store, "2026-05")
+    sites = after.sites.set_index("site_id")
+    assert not sites.loc["jyj", "veto"] and sites.loc["jyj", "score"] == 99.0
+    assert sites.loc["mzj", "score"] == 100.0
+    assert set(after.points.loc[after.points["status"] == "false_positive", "rule"]) == {"expression", "column_stale"}
