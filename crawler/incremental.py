@@ -5,33 +5,40 @@ in ``page_validators``. The next crawl of the same config (same digest) starts f
 complete run: a page or attachment it has validators for is requested with ``If-None-Match`` /
 ``If-Modified-Since``; a ``304 Not Modified`` answer means the document is the one that run
 read, so that run's rows for it (page, links, list and hub entries, tables, personal-data
-hits — all masked as stored; or the attachment and its hits) become the new run's, and its
-links are followed as if it had been parsed again. Nothing is skipped: every page is asked for.
+hits — all masked as stored; or the attachment and its hits) are copied into the new run
+(Store.copy_documents: INSERT … SELECT in the batch's transaction), and its stored links are
+followed as if it had been parsed again. Nothing is skipped: every page is asked for.
 
 List, datastore and hub pages and start pages get no validators, so they are always downloaded
 and parsed again: freshness lives there, and their relative dates (3天前) depend on the day.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from scrapy.http import Response
 from sqlalchemy import select
 
-from crawler.items import AttachmentItem, EntryRow, HubRow, LinkRow, PageItem
+from crawler.items import PageItem
+from crawler.resume import stored_page
 from govaudit.config import Config
-from govaudit.store import (Store, attachments, hub_items, links, list_items, page_tables, page_validators, pages,
-                            pii_hits, runs)
+from govaudit.store import Store, attachments, page_validators, pages, runs
 
 #: Pages always downloaded again (never given validators).
 ALWAYS_FETCHED = ("list", "datastore", "hub")
 CONDITIONAL = (b"If-None-Match", b"If-Modified-Since")
-_CHILDREN = ("links", "entries", "hub_entries", "tables", "pii")
-_PAGE_COLUMNS = [f.name for f in fields(PageItem) if f.name not in _CHILDREN]
-_ATTACHMENT_COLUMNS = [f.name for f in fields(AttachmentItem) if f.name != "pii"]
-_PII_COLUMNS = ("kind", "masked", "position", "context")
+
+
+@dataclass
+class ReusedItem:
+    """An unchanged page or attachment: its rows in run `from_run` are copied into this run."""
+    url: str
+    doc: str                    # page | attachment
+    from_run: int
+    fetched_at: datetime
+    response_ms: int | None = None
+    depth: int | None = None
 
 
 @dataclass
@@ -88,53 +95,21 @@ class Revalidator:
         etag, modified = known
         return {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v} or None
 
-    def _rows(self, conn, table, *where):
-        return conn.execute(select(table).where(table.c.run_id == self.run_id, *where)).mappings().all()
-
-    def _pii(self, conn, url: str, kind: str) -> list[dict]:
-        return [{k: row[k] for k in _PII_COLUMNS}
-                for row in self._rows(conn, pii_hits, pii_hits.c.doc_url == url, pii_hits.c.doc_kind == kind)]
-
-    def page(self, url: str, response: Response) -> PageItem | None:
-        """The previous run's page `url` as a new item (fetched now, at this crawl's depth), or None."""
+    def stored_page(self, url: str) -> PageItem | None:
+        """The previous run's page `url` as much as following it needs, or None if it has none."""
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(pages).where(pages.c.run_id == self.run_id, pages.c.url == url)).mappings().first()
-            if row is None:
+            if conn.execute(select(pages.c.url).where(pages.c.run_id == self.run_id, pages.c.url == url)).first() is None:
                 return None
-            item = PageItem(**{name: row[name] for name in _PAGE_COLUMNS})
-            item.meta = json.loads(row["meta"] or "{}")
-            item.rejected_dates = json.loads(row["rejected_dates"] or "[]")
-            item.links = [LinkRow(**{k: r[k] for k in ("url", "text", "hidden", "context", "block", "internal")})
-                          for r in self._rows(conn, links, links.c.page_url == url)]
-            item.entries = [EntryRow(**{k: r[k] for k in ("position", "title", "url", "date", "date_source", "raw_date")})
-                            for r in self._rows(conn, list_items, list_items.c.page_url == url)]
-            item.hub_entries = [HubRow(**{k: r[k] for k in ("block", "block_title", "position", "title", "url", "date",
-                                                              "date_source", "raw_date")})
-                                for r in self._rows(conn, hub_items, hub_items.c.page_url == url)]
-            item.tables = [{"position": r["position"], "caption": r["caption"], "cells": json.loads(r["cells"])}
-                           for r in self._rows(conn, page_tables, page_tables.c.page_url == url)]
-            item.pii = self._pii(conn, url, "page")
-        item.entries.sort(key=lambda e: e.position)
-        _refresh(item, response)
-        item.depth = response.meta.get("depth", 0)
-        return item
+            return stored_page(conn, self.run_id, url)
 
-    def attachment(self, url: str, response: Response) -> AttachmentItem | None:
-        """The previous run's attachment `url` as a new item, or None."""
+    def has_attachment(self, url: str) -> bool:
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(attachments).where(attachments.c.run_id == self.run_id,
-                                                         attachments.c.url == url)).mappings().first()
-            if row is None:
-                return None
-            item = AttachmentItem(**{name: row[name] for name in _ATTACHMENT_COLUMNS})
-            item.pii = self._pii(conn, url, "attachment")
-        _refresh(item, response)
-        return item
+            return conn.execute(select(attachments.c.url).where(attachments.c.run_id == self.run_id,
+                                                                attachments.c.url == url)).first() is not None
 
-
-def _refresh(item: PageItem | AttachmentItem, response: Response) -> None:
-    """What belongs to this fetch, not to the document: when, and how fast it answered."""
-    item.fetched_at = datetime.now(timezone.utc)
-    if isinstance(item, PageItem):
+    def reused(self, url: str, doc: str, response: Response) -> ReusedItem:
+        """The item that copies the previous run's rows of `url` into this run (Store.copy_documents)."""
         latency = response.meta.get("download_latency")
-        item.response_ms = round(latency * 1000) if latency is not None else None
+        return ReusedItem(url=url, doc=doc, from_run=self.run_id, fetched_at=datetime.now(timezone.utc),
+                          response_ms=round(latency * 1000) if latency is not None else None,
+                          depth=response.meta.get("depth", 0))

@@ -39,7 +39,8 @@ def failure_text(failure, meta: dict, limits) -> str:
     """The crawl_log / pages.error text of a failed fetch, naming the config key of a size cap."""
     if failure.check(RedirectLoop):
         return str(failure.value)[:500]
-    message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    detail = failure.getErrorMessage() or (failure.type.__doc__ or "").strip().split("\n")[0]
+    message = f"{failure.type.__name__}: {detail}"
     key = "max_attachment_bytes" if meta.get("attachment") else "max_page_bytes"
     if failure.check(DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in message:
         cap = meta.get("download_maxsize") or getattr(limits, key, None)

@@ -15,7 +15,7 @@ from dataclasses import fields
 from scrapy import signals
 
 from crawler.attribution import finalize_run
-from crawler.incremental import ValidatorItem
+from crawler.incremental import ReusedItem, ValidatorItem
 from crawler.items import AttachmentItem, LinkCheckItem, LogItem, PageItem
 from crawler.probe import Probe
 from govaudit.store import Store, now
@@ -68,6 +68,8 @@ class StorePipeline:
             self._add("crawl_log", {"at": now(), "level": item.level, "url": item.url, "message": item.message})
         elif isinstance(item, ValidatorItem):
             self._add("page_validators", dict(vars(item)))
+        elif isinstance(item, ReusedItem):      # an unchanged document: Store.copy_documents
+            self._add("reused", dict(vars(item)))
         if self.pending >= self.batch_size:
             self.flush()
         return item

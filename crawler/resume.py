@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import scrapy
 from scrapy.dupefilters import RFPDupeFilter
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
 
 from crawler.items import EntryRow, LinkCheckItem, LinkRow, PageItem
 from govaudit.store import Store, StoreError, attachments, link_checks, links, list_items, pages, probes, runs
@@ -71,47 +70,35 @@ def reopen_run(store: Store, run_id: int) -> None:
 
 
 # --- what is stored -------------------------------------------------------------------------
-@dataclass
 class Journal:
-    """The committed facts of a run that steer the crawl: pages in fetch order with their
-    links and list entries, and the attachment and link-check URLs already answered."""
-    pages: list[tuple[str, int]] = field(default_factory=list)          # (url, depth), fetch order
-    links: dict[str, list[LinkRow]] = field(default_factory=dict)
-    entries: dict[str, list[EntryRow]] = field(default_factory=dict)
-    attachments: set[str] = field(default_factory=set)
-    checks: set[str] = field(default_factory=set)
+    """The committed facts of a run that steer the crawl: its pages in fetch order (with depth),
+    the attachment and link-check URLs already answered, and — read page by page, so memory
+    grows with the pages, not their links — each page's links and list entries."""
 
-    @classmethod
-    def load(cls, store: Store, run_id: int) -> "Journal":
-        journal = cls()
-        links_of, entries_of = defaultdict(list), defaultdict(list)
-        with store.engine.connect() as conn:
-            journal.pages = [(url, depth or 0) for url, depth in conn.execute(
-                select(pages.c.url, pages.c.depth).where(pages.c.run_id == run_id)
-                .order_by(pages.c.fetched_at, pages.c.url))]
-            # a page's links in the order they were stored (the index keeps insertion order per page)
-            for page_url, url, text, hidden, context, block, internal in conn.execute(
-                    select(links.c.page_url, links.c.url, links.c.text, links.c.hidden, links.c.context,
-                           links.c.block, links.c.internal).where(links.c.run_id == run_id)):
-                links_of[page_url].append(LinkRow(url, text or "", bool(hidden), context, block or "", bool(internal)))
-            for page_url, position, title, url in conn.execute(
-                    select(list_items.c.page_url, list_items.c.position, list_items.c.title, list_items.c.url)
-                    .where(list_items.c.run_id == run_id).order_by(list_items.c.page_url, list_items.c.position)):
-                entries_of[page_url].append(EntryRow(position, title or "", url))
-            journal.attachments = set(conn.execute(
-                select(attachments.c.url).where(attachments.c.run_id == run_id)).scalars())
-            journal.checks = set(conn.execute(
-                select(link_checks.c.url).where(link_checks.c.run_id == run_id)).scalars())
-        journal.links, journal.entries = dict(links_of), dict(entries_of)
-        return journal
+    def __init__(self, conn: Connection, run_id: int):
+        self.conn, self.run_id = conn, run_id
+        self.pages: list[tuple[str, int]] = [(url, depth or 0) for url, depth in conn.execute(
+            select(pages.c.url, pages.c.depth).where(pages.c.run_id == run_id).order_by(pages.c.fetched_at, pages.c.url))]
+        self.attachments: set[str] = set(conn.execute(
+            select(attachments.c.url).where(attachments.c.run_id == run_id)).scalars())
+        self.checks: set[str] = set(conn.execute(
+            select(link_checks.c.url).where(link_checks.c.run_id == run_id)).scalars())
 
     def page(self, url: str) -> PageItem:
-        """The stored page as much as following it needs: its links and list entries."""
-        return PageItem(url=url, final_url=url, status=None, fetched_at=None, links=self.links.get(url, []),
-                        entries=self.entries.get(url, []))
+        return stored_page(self.conn, self.run_id, url)
 
-    def attachment_links(self, url: str) -> list[LinkRow]:
-        return attachment_links(self.links.get(url, ()))
+
+def stored_page(conn: Connection, run_id: int, url: str) -> PageItem:
+    """A stored page as much as following it needs: its links (in stored order: the index keeps
+    insertion order per page) and list entries."""
+    stored_links = [LinkRow(u, text or "", bool(hidden), context, block or "", bool(internal))
+                    for u, text, hidden, context, block, internal in conn.execute(
+                        select(links.c.url, links.c.text, links.c.hidden, links.c.context, links.c.block,
+                               links.c.internal).where(links.c.run_id == run_id, links.c.page_url == url))]
+    entries = [EntryRow(position, title or "", u) for position, title, u in conn.execute(
+        select(list_items.c.position, list_items.c.title, list_items.c.url)
+        .where(list_items.c.run_id == run_id, list_items.c.page_url == url).order_by(list_items.c.position))]
+    return PageItem(url=url, final_url=url, status=None, fetched_at=None, links=stored_links, entries=entries)
 
 
 def attachment_links(stored: Iterable[LinkRow]) -> list[LinkRow]:
@@ -145,7 +132,7 @@ class Replay:
             url, depth = self.journal.pages[heapq.heappop(self.ready)]
             request = self.waiting.pop(url)
             page = self.journal.page(url)
-            self.offer(self.spider._follow(page, self.journal.attachment_links(url), request.meta), depth)
+            self.offer(self.spider._follow(page, attachment_links(page.links), request.meta), depth)
             if not request.meta.get("reference"):
                 self.offer(self.spider.linkcheck.requests_for(self.spider._check_targets(page)), depth)
             replayed += 1
@@ -222,8 +209,9 @@ class ResumeDupeFilter(RFPDupeFilter):
 def resume_frontier(spider: SectionsSpider) -> list[scrapy.Request | LinkCheckItem]:
     """What the resumed crawl still has to do."""
     store, run_id = _resumed(spider)
-    journal = Journal.load(store, run_id)
-    frontier = Replay(spider, journal).run()
+    with store.engine.connect() as conn:
+        journal = Journal(conn, run_id)
+        frontier = Replay(spider, journal).run()
     forget_unfinished(store, run_id, frontier)
     logger.warning("resuming run %d: %d pages stored, %d requests left in the frontier",
                    run_id, len(journal.pages), len(frontier))

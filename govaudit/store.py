@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
-                        String, Table, Text, create_engine, delete, event, func, insert, select, update)
+                        String, Table, Text, bindparam, create_engine, delete, event, func, insert, select,
+                        update)
 from sqlalchemy.engine import Connection, Engine
 
 SCHEMA_VERSION = 1
@@ -435,10 +436,36 @@ class Store:
             conn.execute(insert(table), [{key: row.get(key) for key in keys} for row in rows])
 
     def write_batch(self, batch: dict[str, list[dict]]) -> None:
-        """Write one batch of crawl facts (table name -> rows) in a single transaction."""
+        """Write one batch of crawl facts (table name -> rows) in a single transaction; the
+        ``"reused"`` entries copy a document's rows from an earlier run (`copy_documents`)."""
         with self.tx() as conn:
             for table in (*FACT_TABLES, probes, crawl_log):
                 self.insert_rows(conn, table, batch.get(table.name, []))
+            self.copy_documents(conn, batch.get("reused", []))
+
+    def copy_documents(self, conn: Connection, reused: list[dict]) -> None:
+        """Copy unchanged documents (a 304 to an incremental crawl, crawler.incremental) from an
+        earlier run into a new one with INSERT … SELECT: a page's rows in every page fact table
+        or an attachment's, and their personal-data hits. Each row of `reused` has ``run_id``,
+        ``from_run``, ``url``, ``doc`` (page | attachment), ``fetched_at``, ``response_ms``,
+        ``depth``; the last three are the new fetch's."""
+        for doc in ("page", "attachment"):
+            rows = [row for row in reused if row["doc"] == doc]
+            if not rows:
+                continue
+            own = pages if doc == "page" else attachments
+            fresh = [c for c in ("fetched_at", "response_ms", "depth") if c in own.c]
+            children = [(t, t.c.page_url) for t in (links, list_items, hub_items, page_tables)] if doc == "page" else []
+            for table, key, fresh_cols in [(own, own.c.url, fresh), *[(t, k, []) for t, k in children],
+                                           (pii_hits, pii_hits.c.doc_url, [])]:
+                kept = [c for c in table.c if c.name not in ("run_id", "id", *fresh_cols)]
+                where = [table.c.run_id == bindparam("from_run"), key == bindparam("url")]
+                if table is pii_hits:
+                    where.append(pii_hits.c.doc_kind == doc)
+                query = select(bindparam("run_id", type_=Integer), *kept,
+                               *[bindparam(c, type_=own.c[c].type) for c in fresh_cols]).where(*where)
+                conn.execute(insert(table).from_select(["run_id", *(c.name for c in kept), *fresh_cols], query),
+                             [{k: row.get(k) for k in ("run_id", "from_run", "url", *fresh_cols)} for row in rows])
 
     def log(self, run_id: int, level: str, url: str | None, message: str) -> None:
         with self.tx() as conn:

@@ -271,16 +271,16 @@ class SectionsSpider(scrapy.Spider):
     def _unchanged(self, response: Response):
         """A 304 to a revalidation: the previous run's page, stored again and followed (crawler.incremental)."""
         url = self._key(response)
-        item = self.revalidator.page(url, response)
-        if item is None:          # validators without their page: cannot be reused, nor re-read
+        page = self.revalidator.stored_page(url)
+        if page is None:          # validators without their page: cannot be reused, nor re-read
             yield PageItem(url=url, final_url=response.url, status=304, fetched_at=datetime.now(timezone.utc),
                            kind="error", error="304 Not Modified, but the previous run has no such page")
             return
-        yield item
+        yield self.revalidator.reused(url, "page", response)
         yield from validators(url, response, self.revalidator.known.get(url))
-        yield from self._follow(item, attachment_links(item.links), response.meta)
+        yield from self._follow(page, attachment_links(page.links), response.meta)
         if not response.meta.get("reference"):
-            yield from self.linkcheck.requests_for(self._check_targets(item))
+            yield from self.linkcheck.requests_for(self._check_targets(page))
 
     @staticmethod
     def _key(response: Response) -> str:
@@ -332,15 +332,13 @@ class SectionsSpider(scrapy.Spider):
                            for url in listing.next_pages]
 
     def parse_attachment(self, response: Response):
-        if self.revalidator and is_revalidation(response):
-            reused = self.revalidator.attachment(response.request.url, response)
-            if reused is not None:
-                yield reused
-                yield from validators(reused.url, response, self.revalidator.known.get(reused.url))
-                return
+        url = response.request.url if response.request else response.url
+        if self.revalidator and is_revalidation(response) and self.revalidator.has_attachment(url):
+            yield self.revalidator.reused(url, "attachment", response)
+            yield from validators(url, response, self.revalidator.known.get(url))
+            return
         ext = response.meta.get("attachment") or extension(response.url)
-        item = AttachmentItem(url=response.request.url if response.request else response.url,
-                              status=response.status, fetched_at=datetime.now(timezone.utc),
+        item = AttachmentItem(url=url, status=response.status, fetched_at=datetime.now(timezone.utc),
                               content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
                               ext=ext, bytes=len(response.body))
         check = page_answer(item.url, response)

@@ -30,7 +30,7 @@ HOSTILE = ["/cal?month=2026-06", "/grow?s=ab", "/loop/a/", "/redirect-loop", "/r
            "/huge.html", "/gzip-bomb.html", "/trickle.html", "/malformed.html", "/wrong-charset.html",
            "/no-charset.html", "/binary.html", "/files/bomb.xlsx", "/files/bomb.docx", "/files/broken.pdf",
            "/files/loop.pdf", "/module/web/jpage/dataproxy.jsp?columnid=9&unitid=1", "/private/secret.html",
-           "/xxe.html", "/reset.html", "/reset-mid.html", "/garbage.html"]
+           "/xxe.html", "/refresh.html", "/reset.html", "/reset-mid.html", "/garbage.html"]
 
 
 def list_page(title: str, links: list[str], day0: int = 1) -> bytes:
@@ -223,6 +223,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/xxe.html":          # the same payload in an HTML page
             return self.send(200, (doctype("html", self.state.secret_path) + "<html><head><title>实体&xxe;页面</title>"
                                    "</head><body><p>&lol9; 发布时间：2026-11-08</p></body></html>").encode())
+        if path == "/refresh.html":      # reloads itself every minute, as portal homepages do
+            return self.send(200, "<html><head><meta http-equiv='refresh' content='60'><title>自动刷新页面</title>"
+                                  "</head><body>发布时间：2026-11-09</body></html>".encode())
         if path.startswith("/private/"):
             return self.send(200, "<html><head><title>内部页面</title></head><body>不应抓取</body></html>".encode())
         if path == "/reset.html":

@@ -109,7 +109,9 @@ def test_redirect_loops_end_in_the_log(crawled):
     db, portal, _, _ = crawled
     assert len(portal.hits("127.0.0.1", "/redirect-chain")) <= 11
     for path in ("/redirect-loop", "/redirect-chain?n=1"):
-        assert any("redirect" in m for m in log_for(db, portal.base + path)), path
+        assert page(db, portal.base + path)[3].startswith("redirect loop"), path
+        assert any("redirect loop" in m for m in log_for(db, portal.base + path)), path
+    assert page(db, portal.base + "/refresh.html")[:3] == (200, "article", "自动刷新页面")   # reloads itself: not a loop
 
 
 def test_huge_pages_are_cut_at_max_page_bytes(crawled):

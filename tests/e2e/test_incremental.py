@@ -109,3 +109,31 @@ def test_validators_kept_for_documents_only(crawls):
                              "ON p.run_id = v.run_id AND p.url = v.url WHERE v.run_id = ? GROUP BY p.kind",
                              (crawls["runs"][1],)).fetchall())
     assert kinds and not set(kinds) & {"list", "hub", "datastore"}
+
+
+def test_copy_documents_copies_one_attachment_and_its_hits(tmp_path):
+    """An unchanged attachment's row and personal-data hits move to the new run; its neighbours do not."""
+    from datetime import datetime, timezone
+
+    from govaudit.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'copy.db'}")
+    old, new = (store.new_run("sites.yaml", "d", {}) for _ in range(2))
+    at = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    docs = {"http://h/a.pdf": "正文 138****5678", "http://h/b.pdf": "另一份"}     # b.pdf: the decoy
+    store.write_batch({
+        "attachments": [{"run_id": old, "url": u, "status": 200, "ext": "pdf", "bytes": 9, "fetched_at": at, "text": t}
+                        for u, t in docs.items()],
+        "pii_hits": [{"run_id": old, "doc_url": u, "doc_kind": "attachment", "kind": "mobile", "masked": "138****5678",
+                      "position": 3, "context": "正文 138****5678"} for u in docs],
+    })
+    now = datetime(2026, 11, 27, tzinfo=timezone.utc)
+    store.write_batch({"reused": [{"run_id": new, "from_run": old, "url": "http://h/a.pdf", "doc": "attachment",
+                                   "fetched_at": now, "response_ms": 3, "depth": 2}]})
+    con = sqlite3.connect(tmp_path / "copy.db")
+    rows = con.execute("SELECT url, status, text, fetched_at FROM attachments WHERE run_id = ?", (new,)).fetchall()
+    assert [(u, s, t) for u, s, t, _ in rows] == [("http://h/a.pdf", 200, docs["http://h/a.pdf"])]
+    assert rows[0][3].startswith("2026-11-27")
+    assert con.execute("SELECT doc_url, masked FROM pii_hits WHERE run_id = ?", (new,)).fetchall() == [
+        ("http://h/a.pdf", "138****5678")]
+    assert con.execute("SELECT count(*) FROM attachments WHERE run_id = ?", (old,)).fetchone()[0] == 2

@@ -109,6 +109,10 @@ def crawls(tmp_path_factory):
         out["at_kill"] = stored_pages(db)
         out["status_at_kill"] = run_status(db, 1)
         out["audit_at_kill"] = cli("audit", "--run", 1, "--db", db, check=False)
+        edited = killed / "edited.yaml"          # the same store, another version of the config
+        edited.write_text(config.read_text(encoding="utf-8").replace("timeout: 10", "timeout: 11"), encoding="utf-8")
+        out["edited"] = [cli("crawl", edited, "--no-progress", "--resume", *run, check=False) for run in ([1], [])]
+        out["status_after_refusals"] = run_status(db, 1)
         resumed = cli("crawl", config, "--no-progress", "--resume")
         out["resumed_run"] = int(resumed.stdout)
         out["again"] = cli("crawl", config, "--no-progress", "--resume", check=False)
@@ -123,6 +127,13 @@ def test_killed_midway_and_never_audited_before_resume(crawls):
     assert crawls["status_at_kill"] == "running"
     assert crawls["audit_at_kill"].returncode != 0
     assert "not complete" in crawls["audit_at_kill"].stderr
+
+
+def test_resume_refuses_another_config(crawls):
+    named, latest = crawls["edited"]
+    assert named.returncode != 0 and "another version of the config" in named.stderr
+    assert latest.returncode != 0 and "no running or interrupted run" in latest.stderr
+    assert crawls["status_after_refusals"] == "running"
 
 
 def test_resume_continues_the_same_run(crawls):
