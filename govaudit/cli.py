@@ -631,6 +631,7 @@ def demo(ctx: click.Context, out: str, progress: bool) -> None:
             _audit(store, run_id, as_of)
             runs.append(run_id)
     paths = do_report(store, f"{WEEKS[2]:%Y-%m}", out_dir, day=WEEKS[2])
+    paths += _demo_department_output(store, runs[-1], WEEKS[2], out_dir)
     err.print(f"runs {runs[0]} (week 1) and {runs[1]} (week 2) in {db}\n"
               f"findings: govaudit findings --db {db} --run {runs[1]}\n"
               f"ledger:   govaudit ledger --db {db}\n"
@@ -644,6 +645,18 @@ def _crawl_config(config_file: str, progress: bool) -> int:
     from govaudit.pipeline import crawl as do_crawl
 
     return do_crawl(load_config(config_file), progress=progress)
+
+
+def _demo_department_output(store: Store, run_id: int, as_of: date, out_dir: Path) -> list[Path]:
+    """The week-2 整改通知书 (one per department with open problems) and 临期提醒 of the demo."""
+    from reports.notices import Addressbook, write_notices
+    from reports.remind import reminder_frame, write_reminders
+
+    book = Addressbook.from_snapshot(store.run(run_id)["config"])
+    notices = write_notices(store, f"{as_of:%Y-%m}", out_dir / "整改通知书", issued=as_of, book=book)
+    due = reminder_frame(store, run_id, as_of, 3, book)
+    reminders = write_reminders(store, run_id, due, out_dir / "临期提醒", as_of, book)
+    return [n.path for n in notices] + [r.path for r in reminders]
 
 
 @demo.command("serve")

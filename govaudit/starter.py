@@ -67,6 +67,11 @@ politeness:
   max_depth: 12
   max_list_pages: 50         # pages followed per column (Hanweb, TRS, 下一页 …)
   max_attachment_bytes: 20000000
+  # Hostile sites (docs/crawler.md "Hostile sites"): traps, zip bombs, Retry-After back-off.
+  # max_url_length: 1024       # longer links are not followed
+  # max_path_repeats: 3        # /a/a/a/… : a path segment repeated more often is a trap
+  # max_unzipped_bytes: 100000000   # xlsx/docx declaring more uncompressed bytes are refused
+  # max_retry_after: 120       # longest Retry-After (s) honoured before retrying a 429/503
   # Link checks (rules dead_link / unverifiable_link). Internal links are checked by the crawl
   # itself; an external link target gets one HEAD (or small GET) per run, never a crawl.
   check_external_links: true # contact the hosts your sites link to (off when left out)
