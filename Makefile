@@ -22,8 +22,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/crawl_bench.py
-	$(BIN)/python bench/bulletin_bench.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) govaudit-demo out .pytest_cache

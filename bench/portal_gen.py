@@ -4,17 +4,24 @@
 ~40 columns with paginated list pages ``index.html, index_1.html, …`` and article pages
 ``/<column>/<yyyymm>/t<yyyymmdd>_<id>.html``) of exactly `pages` HTML files, UTF-8, with the
 header (nav, date widget), sidebar and footer (版权所有, 网站标识码, ICP and 公安备案) that real
-portals repeat on every page. Every internal <a href> points at a generated page, so a crawl
-that fetches every reachable page fetches exactly `pages` pages and no 404s.
+portals repeat on every page, plus the stylesheets, scripts and images the pages reference. Every
+internal <a href> points at a generated page, so a crawl that fetches every reachable page
+fetches exactly `pages` pages and no 404s — unless `dead` > 0: then `dead` articles each carry
+one planted dead link (alternately a 相关阅读 page and a PDF 附件 that do not exist), listed in
+the returned info as (target path, referring page path).
 
-`start_server(root)` serves it on 127.0.0.1: nginx when /usr/sbin/nginx exists (2 workers,
-no access log), else a ThreadingHTTPServer subprocess with the files preloaded in memory and
-HTTP/1.1 keep-alive (``python portal_gen.py serve ROOT``).
+`start_server(root, work)` serves it on 127.0.0.1: nginx when /usr/sbin/nginx exists (own
+prefix, pid and logs in `work`, 2 workers, no access log, as user nobody when started by root),
+else a ThreadingHTTPServer subprocess with the files preloaded in memory and HTTP/1.1
+keep-alive (``python portal_gen.py serve ROOT``). Both send a ``LinkChecker`` header, which tells
+linkchecker that the server allows it to go at full speed (otherwise it limits itself to 10
+requests/s per host).
 """
 from __future__ import annotations
 
 import argparse
 import math
+import mimetypes
 import os
 import random
 import shutil
@@ -89,6 +96,7 @@ class Article:
     when: datetime
     source: str
     body: list[str] = field(default_factory=list)
+    dead_href: str = ""          # planted dead link (a missing page or attachment), if any
 
     @property
     def path(self) -> str:
@@ -285,6 +293,10 @@ def _article(a: Article, prev: Article | None, nxt: Article | None) -> str:
     body = "\n".join(f"<p style=\"text-indent:2em;\">{escape(p)}</p>" for p in a.body)
     serial = "".join(NUMERALS[int(d)] for d in str(a.when.year))
     links = ""
+    if a.dead_href.endswith(".pdf"):
+        body += f'\n<p>附件：<a href="{a.dead_href}">{escape(a.title)}.pdf</a></p>'
+    elif a.dead_href:
+        links += f'<p>相关阅读：<a href="{a.dead_href}">{escape(a.title)}（解读）</a></p>'
     if prev:
         links += f'<p>上一篇：<a href="{prev.path}">{escape(prev.title)}</a></p>'
     if nxt:
@@ -304,9 +316,32 @@ def _article(a: Article, prev: Article | None, nxt: Article | None) -> str:
             f'</div></div>\n' + FOOTER)
 
 
-def generate(root: Path, pages: int = 6000, seed: int = 20261120) -> dict:
-    """Write the portal under `root`; return {'pages': n, 'bytes': total, 'articles': …, 'list_pages': …}."""
+STATIC = {   # what every page's <link>, <script> and <img> reference: present, so nothing but planted links is dead
+    "/static/css/common.css": b"body{margin:0}", "/static/css/index.css": b".w1200{width:1200px}",
+    "/static/js/jquery-1.12.4.min.js": b"", "/static/js/common.js": b"",
+    **{f"/static/img/{name}": b"GIF89a" for name in ["logo.png", "ga.png", *(f"slide{i}.jpg" for i in range(5))]},
+}
+
+
+def _plant_dead(columns: list[list[Article]], dead: int) -> list[tuple[str, str]]:
+    """Give `dead` articles, spread evenly, one dead link each; return [(target path, referrer path)]."""
+    articles = [a for items in columns for a in items]
+    if dead > len(articles):
+        raise ValueError(f"cannot plant {dead} dead links in {len(articles)} articles")
+    planted = []
+    for k in range(dead):
+        a = articles[(2 * k + 1) * len(articles) // (2 * dead)]
+        a.dead_href = (f"/uploadfile/{a.when:%Y%m}/P{a.when:%Y%m%d}{a.id}.pdf" if k % 2 else
+                       f"/{COLUMNS[a.col][0]}/{a.when:%Y%m}/t{a.when:%Y%m%d}_{a.id}_jd.html")
+        planted.append((a.dead_href, a.path))
+    return planted
+
+
+def generate(root: Path, pages: int = 6000, seed: int = 20261120, dead: int = 0) -> dict:
+    """Write the portal under `root`; return {'pages': n, 'bytes': total, 'articles': …, 'list_pages': …,
+    'dead': [(target path, referrer path), …]}."""
     columns, expected = _plan(pages, seed)
+    dead_links = _plant_dead(columns, dead)
     root.mkdir(parents=True, exist_ok=True)
     written = 0
     size = 0
@@ -330,8 +365,11 @@ def generate(root: Path, pages: int = 6000, seed: int = 20261120) -> dict:
         for i, art in enumerate(items):
             write(art.path, _article(art, items[i - 1] if i else None, items[i + 1] if i + 1 < len(items) else None))
     assert written == expected, (written, expected)
+    for path, data in STATIC.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_bytes(data)
     return {"pages": written, "bytes": size, "articles": written - 1 - list_pages, "list_pages": list_pages,
-            "columns": len(COLUMNS)}
+            "columns": len(COLUMNS), "dead": dead_links}
 
 
 # --- serving -------------------------------------------------------------------------------
@@ -413,7 +451,8 @@ error_log {prefix}/logs/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
-    types {{ text/html html; text/css css; application/javascript js; }}
+    add_header LinkChecker bench;
+    types {{ text/html html; text/css css; application/javascript js; image/png png; image/jpeg jpg; }}
     default_type application/octet-stream;
     charset utf-8;
     sendfile on;
@@ -432,12 +471,17 @@ http {{
     }}
 }}
 """, encoding="utf-8")
-    if os.geteuid() == 0:   # workers run as nobody: they must be able to read the tree
+    user = {}
+    if os.geteuid() == 0:   # never run the server as root: as nobody, which must read the tree and own the prefix
         for path in [work, *work.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=open(prefix / "logs" / "stderr.log", "wb"),
-                            start_new_session=True)
+        for path in [prefix, *prefix.rglob("*")]:
+            os.chown(path, 65534, 65534)
+        user = {"user": 65534, "group": 65534, "extra_groups": []}
+    # -e: the start-up error log too (nginx otherwise opens /var/log/nginx/error.log first)
+    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "logs" / "error.log")],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=open(prefix / "logs" / "stderr.log", "wb"), start_new_session=True, **user)
     server = Server("nginx", port, proc)
     if not _wait_ready(f"{server.base}/index.html", proc, 15):
         server.stop()
@@ -496,7 +540,9 @@ def serve(root: Path, port: int = 0) -> None:
             status = 200 if body is not None else 404
             body = body if body is not None else not_found
             self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", "text/html; charset=utf-8" if path.endswith(".html") else
+                             mimetypes.guess_type(path)[0] or "application/octet-stream")
+            self.send_header("LinkChecker", "bench")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -284,7 +284,7 @@ def main() -> int:
     print(f"corpus: {len(docs)} documents, {mb:.1f} MB UTF-8 ({sum(map(len, texts)) / 1e6:.1f} M chars), "
           f"{sum(len(d.planted) for d in docs)} planted raw values, {sum(d.decoys for d in docs)} decoys; "
           f"generated in {time.perf_counter() - t0:.1f}s")
-    print(f"  by kind (MB): " + ", ".join(f"{k} {v:.1f}" for k, v in size.items()))
+    print("  by kind (MB): " + ", ".join(f"{k} {v:.1f}" for k, v in size.items()))
     print(f"machine: {platform.system()} {platform.machine()}, Python {platform.python_version()}")
 
     runs = {"detector": [], "detector+mask": [], "naive": []}

@@ -24,6 +24,7 @@ import io
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,6 +33,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from govaudit import migrations
 from govaudit.config import ConfigError, load_config
 from govaudit.mail import MailError
 from govaudit.ledger import MARKS, STATUSES
@@ -148,14 +150,48 @@ def init(path: str, force: bool) -> None:
                    "interrupted run of CONFIG) instead of starting a new one")
 @click.option("--full", is_flag=True, help="download every page again instead of revalidating the pages of the "
                                            "config's latest complete run (ETag / Last-Modified)")
-def crawl(config: str, db: str | None, progress: bool, resume: int | None, full: bool) -> None:
+@click.option("--redis", "redis_url", metavar="URL", help="seed a distributed run in Redis (redis://host:6379/0) "
+              "that `govaudit worker` processes join; crawls too, waits for the run to drain, then completes it")
+def crawl(config: str, db: str | None, progress: bool, resume: int | None, full: bool, redis_url: str | None) -> None:
     """Crawl every site of CONFIG into a new run (or --resume one) and print the run id."""
     from govaudit.pipeline import crawl as do_crawl
 
+    if redis_url and resume is not None:
+        raise click.UsageError("--resume and --redis cannot be combined: a distributed run is not resumable")
     cfg = load_config(config)
-    run_id = do_crawl(cfg, _store_url(db, None) if db else None, progress=progress, resume=resume is not None,
-                      resume_run=resume or None, incremental=not full)
+    with _redis_errors():
+        run_id = do_crawl(cfg, _store_url(db, None) if db else None, progress=progress, resume=resume is not None,
+                          resume_run=resume or None, incremental=not full, redis_url=redis_url)
     click.echo(run_id)
+
+
+@contextmanager
+def _redis_errors():
+    """No job to join, or Redis unreachable: a message, not a traceback."""
+    from redis.exceptions import RedisError
+
+    from crawler.distributed import JobError
+
+    try:
+        yield
+    except (JobError, RedisError) as exc:
+        raise click.ClickException(f"Redis: {exc}") from exc
+
+
+@main.command()
+@click.option("--redis", "redis_url", metavar="URL", required=True, help="the Redis the seed used (redis://host:6379/0)")
+@db_option
+@click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="seconds to wait for a seeded run to join")
+@click.option("--progress/--no-progress", default=True, help="show a progress bar on a terminal")
+def worker(redis_url: str, db: str | None, wait: float, progress: bool) -> None:
+    """Join the distributed run seeded by `govaudit crawl CONFIG --redis URL` and crawl until it is drained.
+    Writes to the seed's store unless --db names the same store as seen from this machine."""
+    from govaudit.pipeline import worker as do_worker
+
+    with _redis_errors():
+        run_id, taken = do_worker(redis_url, _store_url(db, None) if db else None, wait=wait, progress=progress)
+    click.echo(f"run {run_id}: {taken} requests")
 
 
 @main.command()
@@ -416,6 +452,22 @@ def remind(days: int, as_of: str | None, run: int | None, out: str, department: 
 def runs(db: str | None, config_path: str | None, fmt: str) -> None:
     """List stored runs."""
     _emit(_open_store(db, config_path).runs_frame(), fmt, "runs")
+
+
+@main.group("db")
+def db_cmd() -> None:
+    """The store's schema (alembic migrations; docs/schema.md, Schema versions)."""
+
+
+@db_cmd.command("upgrade")
+@db_option
+@config_option
+def db_upgrade(db: str | None, config_path: str | None) -> None:
+    """Bring the store's schema to the newest revision (every command also does so when it opens
+    the store) and print the revision."""
+    store = _open_store(db, config_path)
+    with store.engine.connect() as conn:
+        click.echo(f"{store.url}: schema revision {migrations.current(conn)} (newest {migrations.head()})")
 
 
 def columns_frame(store: Store, run_id: int) -> pd.DataFrame:

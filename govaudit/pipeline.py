@@ -57,11 +57,12 @@ def crawl_settings(config: Config, store_url: str, run_id: int, progress: bool, 
 
 
 def crawl(config: Config, store_url: str | None = None, progress: bool = False, resume: bool = False,
-          resume_run: int | None = None, incremental: bool = True) -> int:
+          resume_run: int | None = None, incremental: bool = True, redis_url: str | None = None) -> int:
     """Crawl every section of `config` into a new run; return its id. Blocks until done.
     With `resume`, continue `resume_run` (default: the latest running/interrupted run of the
     config) where it stopped instead (crawler.resume). `incremental` revalidates the pages of
-    the config's latest complete run instead of downloading them again (crawler.incremental)."""
+    the config's latest complete run instead of downloading them again (crawler.incremental).
+    With `redis_url`, seed a distributed run that `worker` processes join (crawler.distributed)."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.resume import reopen_run, resumable_run
@@ -69,18 +70,52 @@ def crawl(config: Config, store_url: str | None = None, progress: bool = False, 
 
     store_url = store_url or config.store_url()
     store = Store(store_url)
+    if redis_url:
+        from crawler import distributed
+        server = distributed.connect(redis_url)
+        distributed.assert_no_job(server)
     if resume:
         run_id = resumable_run(store, config, resume_run)
         reopen_run(store, run_id)
     else:
         run_id = store.new_run(config.path, config.digest, config_snapshot(config))
-    process = CrawlerProcess(crawl_settings(config, store_url, run_id, progress, resume, incremental))
-    process.crawl(SectionsSpider, config=config)
+    settings = crawl_settings(config, store_url, run_id, progress, resume, incremental)
+    spider = SectionsSpider
+    if redis_url:
+        frontier = distributed.publish_job(server, run_id, config, store_url, incremental)
+        distributed.apply(settings, redis_url, frontier)
+        spider = distributed.DistributedSpider
+    process = CrawlerProcess(settings)
+    process.crawl(spider, config=config)
     process.start()
     status = store.run(run_id)["status"]
     if status != "complete":
         raise StoreError(f"run {run_id} ended {status}; see `govaudit runs` and the crawl_log table")
     return run_id
+
+
+def worker(redis_url: str, store_url: str | None = None, wait: float = 60.0, progress: bool = False) -> tuple[int, int]:
+    """Join the distributed run seeded in Redis (waiting up to `wait` s for one) and crawl until it
+    is drained; return (run id, requests this process took). The seed finalizes the run."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler import distributed
+
+    server = distributed.connect(redis_url)
+    job = distributed.read_job(server, wait)
+    config = distributed.job_config(job)
+    frontier = distributed.Frontier(server, int(job["run_id"]))
+    settings = crawl_settings(config, store_url or job["store_url"], frontier.run_id, progress,
+                              incremental=bool(int(job["incremental"])))
+    distributed.apply(settings, redis_url, frontier)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(distributed.DistributedSpider)
+    process.crawl(crawler, config=config)
+    process.start()
+    failed = frontier.failure()
+    if failed:
+        raise StoreError(f"distributed run {frontier.run_id} failed ({failed}); the seed marks it interrupted")
+    return frontier.run_id, crawler.spider.frontier.popped
 
 
 def audit(store: Store, run_id: int, as_of: date) -> tuple[int, list[dict]]:

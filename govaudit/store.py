@@ -18,11 +18,27 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
-                        String, Table, Text, bindparam, create_engine, delete, event, func, insert, select,
-                        update)
-from sqlalchemy.engine import Connection, Engine
+                        String, Table, Text, TypeDecorator, bindparam, create_engine, delete, event, func, insert,
+                        select, update)
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 
-SCHEMA_VERSION = 1
+from govaudit import migrations
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC on every backend. PostgreSQL converts an aware datetime itself;
+    SQLite would keep its wall-clock time and drop the offset, so it gets the naive UTC time."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+            return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value
+
+
 metadata = MetaData()
 
 runs = Table(
@@ -31,8 +47,8 @@ runs = Table(
     Column("config_path", Text),
     Column("config_digest", String(32)),
     Column("config_json", Text, nullable=False),      # snapshot: departments, sites, classes used
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
     Column("status", String(16), nullable=False),     # running | complete | failed | interrupted
     Column("pages", Integer, default=0),
     Column("errors", Integer, default=0),
@@ -46,7 +62,7 @@ pages = Table(
     Column("status", Integer),
     Column("content_type", Text),
     Column("title", Text),
-    Column("fetched_at", DateTime(timezone=True)),
+    Column("fetched_at", UTCDateTime),
     Column("response_ms", Integer),
     Column("encoding", String(32)),
     Column("bytes", Integer),
@@ -108,7 +124,7 @@ attachments = Table(
     Column("content_type", Text),
     Column("ext", String(8)),
     Column("bytes", Integer),
-    Column("fetched_at", DateTime(timezone=True)),
+    Column("fetched_at", UTCDateTime),
     Column("text", Text),
     Column("error", Text),                             # why the text could not be read
 )
@@ -123,7 +139,7 @@ link_checks = Table(
     Column("verdict", String(16)),                     # ok | dead | unverifiable | skipped
     Column("error", Text),                             # timeout, refused, DNS … (why no answer)
     Column("response_ms", Integer),
-    Column("checked_at", DateTime(timezone=True)),
+    Column("checked_at", UTCDateTime),
 )
 Index("ix_link_checks_run_url", link_checks.c.run_id, link_checks.c.url)
 
@@ -169,7 +185,7 @@ probes = Table(
     Column("id", Integer, primary_key=True),
     Column("site_id", String(64), nullable=False),
     Column("url", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Column("ok", Boolean, nullable=False),             # loaded (2xx/3xx, whole body) within the timeout
     Column("status", Integer),
     Column("response_ms", Integer),
@@ -232,7 +248,7 @@ audits = Table(
     Column("id", Integer, primary_key=True),
     Column("run_id", Integer, nullable=False),
     Column("as_of", Date, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("rules", Text),                             # JSON list of rule ids applied
 )
 
@@ -258,15 +274,10 @@ crawl_log = Table(
     "crawl_log", metadata,
     Column("id", Integer, primary_key=True),
     Column("run_id", Integer, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Column("level", String(8)),
     Column("url", Text),
     Column("message", Text),
-)
-
-schema_info = Table(
-    "schema_info", metadata,
-    Column("version", Integer, nullable=False),
 )
 
 # --- the ledger (问题清单): derived from all audited runs by govaudit.ledger.rebuild; marks are not
@@ -297,7 +308,7 @@ ledger = Table(
     Column("mark", String(16)),                        # accepted-risk | false-positive (latest ledger_marks row)
     Column("mark_reason", Text),
     Column("marked_by", Text),
-    Column("marked_at", DateTime(timezone=True)),
+    Column("marked_at", UTCDateTime),
 )
 
 ledger_history = Table(
@@ -319,7 +330,7 @@ ledger_marks = Table(
     Column("mark", String(16)),                        # accepted-risk | false-positive; null for unmark
     Column("reason", Text, nullable=False),
     Column("by", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Column("finding_id", Integer),                     # the finding id the user named, if any
 )
 Index("ix_ledger_marks_fp", ledger_marks.c.fingerprint)
@@ -362,22 +373,43 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _postgres_utc(dbapi_conn, _record) -> None:
+    """Sessions in UTC whatever the server's TimeZone, so timestamps read back as SQLite's do
+    (UTC; SQLite's are naive)."""
+    autocommit, dbapi_conn.autocommit = dbapi_conn.autocommit, True
+    dbapi_conn.execute("SET TIME ZONE 'UTC'")
+    dbapi_conn.autocommit = autocommit
+
+
 class StoreError(Exception):
     pass
+
+
+def engine_url(url: str) -> URL:
+    """The SQLAlchemy URL to connect with: a plain ``postgresql://`` (or ``postgres://``) URL
+    uses the psycopg (v3) driver, which govaudit installs, rather than SQLAlchemy's default psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 class Store:
     """Access to one store URL. Every write method is one transaction."""
 
     def __init__(self, url: str):
-        self.url = url
-        self.engine: Engine = create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            if conn.execute(select(func.count()).select_from(schema_info)).scalar() == 0:
-                conn.execute(insert(schema_info).values(version=SCHEMA_VERSION))
+        """Open the store at `url` and bring its schema to the newest migration (govaudit/migrations)."""
+        self.url = make_url(url).render_as_string(hide_password=True)   # for messages
+        self.engine: Engine = create_engine(engine_url(url), future=True)
+        on_connect = {"sqlite": _sqlite_pragmas, "postgresql": _postgres_utc}.get(self.engine.dialect.name)
+        if on_connect:
+            event.listen(self.engine, "connect", on_connect)
+        try:
+            migrations.upgrade(self.engine)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the store {self.url}: {exc.orig}") from None
+        except migrations.MigrationError as exc:
+            raise StoreError(f"{self.url}: {exc}") from None
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
@@ -430,10 +462,11 @@ class Store:
     # --- writes -------------------------------------------------------------------------
     def insert_rows(self, conn: Connection, table: Table, rows: list[dict]) -> None:
         """executemany insert; rows may omit columns (an executemany takes its column list from
-        the first row, so every row is padded to the same keys first)."""
+        the first row, so every row is padded to the same keys first). NUL characters (binary
+        served as text) are dropped from strings: PostgreSQL's text refuses them."""
         if rows:
             keys = {key for row in rows for key in row if key in table.c}
-            conn.execute(insert(table), [{key: row.get(key) for key in keys} for row in rows])
+            conn.execute(insert(table), [{key: _no_nul(row.get(key)) for key in keys} for row in rows])
 
     def write_batch(self, batch: dict[str, list[dict]]) -> None:
         """Write one batch of crawl facts (table name -> rows) in a single transaction; the
@@ -524,6 +557,10 @@ class Store:
                                                              audits.c.as_of < end.date())
                                .order_by(audits.c.run_id)).scalars().all()
         return list(ids)
+
+
+def _no_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
 
 
 def json_value(value: Any) -> str:

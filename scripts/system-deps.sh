@@ -3,7 +3,9 @@
 # charts and documents, and headless Chromium for rendering the HTML bulletin to PNG.
 # Idempotent: installs only what `dpkg -s` says is missing. Needs root (or sudo).
 set -euo pipefail
-PACKAGES=(fonts-noto-cjk chromium)
+PACKAGES=(fonts-noto-cjk chromium nginx linkchecker)   # nginx, linkchecker: bench/ only
+PACKAGES+=(postgresql)   # initdb/pg_ctl for the tests' throwaway server (tests/pg.py); psycopg is from PyPI
+PACKAGES+=(redis-server)   # distributed crawling (docs/scaling.md) and its test's throwaway server
 missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -118,7 +118,7 @@ def test_huge_pages_are_cut_at_max_page_bytes(crawled):
     db, portal, _, peak_mb = crawled
     sent = portal.state.sent["/huge.html"]
     assert sent < 10 * LIMITS["max_page_bytes"] < HUGE_BYTES       # the crawler hung up early
-    assert peak_mb < 250, peak_mb                                   # ~170 MB measured; 50 MB held would show
+    assert peak_mb < 300, peak_mb       # ~170 MB measured (250 under load); the page held whole: ~440 MB
     assert page(db, portal.base + "/huge.html")[1] == "error"
     for path in ("/huge.html", "/gzip-bomb.html"):      # streamed, and inflated by HttpCompression
         assert any("max_page_bytes" in m for m in log_for(db, portal.base + path)), path
