@@ -67,7 +67,9 @@ class LocalPostgres:
 
     def __init__(self) -> None:
         self.account = _server_account()
-        self.folder = Path(tempfile.mkdtemp(prefix="govaudit-pg-"))
+        # the server account must reach the folder: under root, /tmp rather than a private $TMPDIR
+        self.folder = Path(tempfile.mkdtemp(prefix="govaudit-pg-", dir="/tmp" if self.account else None))
+        self.watchdog: subprocess.Popen | None = None
         self.data = self.folder / "data"
         self.port = _free_port()
 
@@ -88,7 +90,8 @@ class LocalPostgres:
         self._run(pg_bin("initdb"), "-D", str(self.data), "-U", self.superuser, "--auth=trust", "-E", "UTF8",
                   "--no-locale", "--no-sync")
         # a server clock not in UTC (as on a Chinese host) checks that the store does not depend on it
-        options = f"-F -c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c timezone=Asia/Shanghai"
+        options = (f"-F -c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c timezone=Asia/Shanghai "
+                   "-c max_connections=300")
         self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"), "-o", options,
                   "-w", "-t", "60", "start")
         self._watch()
@@ -102,7 +105,7 @@ class LocalPostgres:
                                          stderr=subprocess.DEVNULL, **self._as_server())
 
     def stop(self) -> None:
-        if getattr(self, "watchdog", None):
+        if self.watchdog:
             self.watchdog.kill()
             self.watchdog.wait()
         try:
