@@ -41,12 +41,8 @@ from pathlib import Path
 
 import redis
 from scrapy import signals
-from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import CloseSpider, DontCloseSpider, ScrapyDeprecationWarning
-from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.httpobj import urlparse_cached
 from scrapy_redis.scheduler import Scheduler
-from twisted.internet.defer import Deferred
 
 from crawler.linkcheck import LinkChecker
 from crawler.pipelines import StorePipeline
@@ -57,7 +53,6 @@ from govaudit.config import Config, load_config
 logger = logging.getLogger(__name__)
 # scrapy-redis 0.9.1 (the latest) still passes `spider` to the stats and calls Spider.log
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
-ROBOTS_MIDDLEWARE = "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
 
 #: The job the workers join: a hash of run_id, config_name, config_text, store_url, state.
 JOB_KEY = "govaudit:job"
@@ -341,35 +336,14 @@ class DistributedStorePipeline(StorePipeline):
         logger.info("distributed run %s: this process took %d requests", frontier.run_id, frontier.popped)
 
 
-class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, fixed for requests that wait for a host's robots.txt.
-
-    In Scrapy 2.19 every request that arrives while robots.txt is being fetched awaits the same
-    Deferred through ``Deferred.asFuture``, whose callback returns None: the first waiter gets
-    the parser, every later one gets None and is let through unchecked. A single process rarely
-    has more than one waiter (links are found after robots.txt came), but a worker joining a run
-    pops dozens of requests for a new host at once. Here each waiter gets its own Deferred."""
-
-    async def robot_parser(self, request):
-        pending = self._parsers.get(urlparse_cached(request).netloc)
-        if isinstance(pending, Deferred):
-            waiter = Deferred()
-            pending.addBoth(lambda parser: (waiter.callback(parser), parser)[1])
-            return await maybe_deferred_to_future(waiter)
-        return await super().robot_parser(request)
-
-
 def apply(settings, redis_url: str, frontier: Frontier) -> None:
     """Make the crawler `settings` those of one process of the distributed run."""
     pipelines = settings.getdict("ITEM_PIPELINES")
     pipelines.update({"crawler.pipelines.StorePipeline": None, "crawler.distributed.DistributedStorePipeline": 500})
-    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    middlewares.update({ROBOTS_MIDDLEWARE: None, "crawler.distributed.RobotsTxtMiddleware": 100})
     settings.setdict({
         **frontier.scrapy_settings(),
         "REDIS_URL": redis_url,
         "GOVAUDIT_REDIS_URL": redis_url,
         "GOVAUDIT_REDIS_TOKEN": frontier.token,
         "ITEM_PIPELINES": pipelines,
-        "DOWNLOADER_MIDDLEWARES": middlewares,
     }, priority="cmdline")

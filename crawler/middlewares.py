@@ -22,7 +22,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from crawler.items import LogItem
 
@@ -192,3 +196,22 @@ class RedirectLoopGuard:
         if len(chain) > self.max_times:
             raise RedirectLoop(f"redirect loop: more than {self.max_times} redirects from {chain[0]}")
         return response
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, fixed for requests that wait for a host's robots.txt.
+
+    In Scrapy 2.19 every request that arrives while robots.txt is being fetched awaits the same
+    Deferred through ``Deferred.asFuture``, whose callback returns None: the first waiter gets
+    the parser, every later one gets None and is let through unchecked. A single process rarely
+    has more than one waiter (links are found after robots.txt came), but a distributed worker
+    (crawler.distributed) joining a run pops dozens of requests for a new host at once. Here
+    each waiter gets its own Deferred."""
+
+    async def robot_parser(self, request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            waiter = Deferred()
+            pending.addBoth(lambda parser: (waiter.callback(parser), parser)[1])
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)

@@ -45,6 +45,9 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuard": 950,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's robots.txt middleware lets all but the first request waiting for robots.txt through
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,
     "crawler.middlewares.RetryAfterMiddleware": 560,
     "crawler.middlewares.RedirectLoopGuard": 610,
 }
