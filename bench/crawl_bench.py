@@ -73,7 +73,7 @@ BARE_SETTINGS = {
     "ROBOTSTXT_OBEY": False,
     "LOG_LEVEL": "WARNING",
     "DOWNLOAD_TIMEOUT": 20,
-    "DEPTH_LIMIT": 50,
+    "DEPTH_LIMIT": 500,     # the pager links only ±2 pages: at 100,000 pages a column is ~360 list pages deep
     "DEPTH_PRIORITY": 1,                       # govaudit crawls breadth-first
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
@@ -87,7 +87,7 @@ store: sqlite:///{db}
 departments: [{{id: zfb, name: 基准区人民政府办公室}}]
 sites:
   - {{id: portal, name: 基准门户, department: zfb, start_urls: ["{start}"]}}
-politeness: {{concurrency_per_host: {conc}, delay: 0, autothrottle: false, robots_txt: false, timeout: 20, max_pages_per_site: 1000000, max_depth: 50, max_list_pages: 1000}}
+politeness: {{concurrency_per_host: {conc}, delay: 0, autothrottle: false, robots_txt: false, timeout: 20, max_pages_per_site: 1000000, max_depth: 500, max_list_pages: 1000}}
 """
 
 

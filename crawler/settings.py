@@ -13,6 +13,9 @@ ROBOTSTXT_OBEY = True
 # Polite defaults; a config's `politeness:` section overrides them.
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# The store pipeline is synchronous (batched writes): Scrapy's default of 100 parallel item
+# workers per callback only adds asyncio tasks (bench/README.md, profile).
+CONCURRENT_ITEMS = 16
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
