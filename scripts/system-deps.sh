@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages govaudit needs beyond Python: a CJK font for the bulletin's
-# charts and documents, and headless Chromium for rendering the HTML bulletin to PNG.
+# charts and documents, headless Chromium (the bulletin rendered to PNG), PostgreSQL and Redis
+# servers (the tests start throwaway ones), nginx and linkchecker (bench/).
 # Idempotent: installs only what `dpkg -s` says is missing. Needs root (or sudo).
 set -euo pipefail
 PACKAGES=(fonts-noto-cjk chromium nginx linkchecker)   # nginx, linkchecker: bench/ only
