@@ -24,8 +24,13 @@ queue. This module adds what govaudit's spider needs on top (docs/scaling.md has
   run complete (crawler.attribution.finalize_run), exactly as a single-process crawl does.
 
 A process that stops abnormally marks the job failed: the others stop when next idle and the seed
-marks the run ``interrupted``. A process killed outright (SIGKILL, power loss) takes the requests it had
-popped with it; the run then never drains and the seed must be stopped by hand (docs/scaling.md).
+marks the run ``interrupted``. A process killed outright (SIGKILL, power loss) cannot say so, and takes
+the requests it had popped with it, so every process also keeps a **heartbeat** (a key that expires
+`HEARTBEAT_TTL` seconds after its last beat, renewed every `HEARTBEAT_EVERY`) and counts each request
+it pops in Redis (``taken``). An idle process that finds a process without a heartbeat that had taken
+more requests than it had reported done marks the job failed, naming it: the run ends
+``interrupted`` instead of waiting forever. A process that died with nothing in hand costs nothing
+and is ignored.
 """
 from __future__ import annotations
 
@@ -58,6 +63,10 @@ warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scr
 JOB_KEY = "govaudit:job"
 #: Seconds between an idle process's looks at the shared queue (Scrapy's own heartbeat is 5 s).
 IDLE_POLL = 0.5
+#: A process renews its heartbeat every HEARTBEAT_EVERY seconds; one silent for HEARTBEAT_TTL is dead
+#: (the environment variable GOVAUDIT_HEARTBEAT_TTL overrides it; keep it above the longest callback).
+HEARTBEAT_EVERY = 5.0
+HEARTBEAT_TTL = 60.0
 
 # 1 = claimed for this process; 0 = already requested by some process; -1 = the section's page cap
 _CLAIM_PAGE = """
@@ -124,6 +133,26 @@ class Frontier:
     def report_idle(self, worker: str) -> None:
         self.server.hset(self.key("done"), worker, self.popped + self.token)
 
+    def took(self, worker: str) -> None:
+        """One more request popped by `worker` (what a process killed outright had in hand)."""
+        self.popped += 1
+        self.server.hincrby(self.key("taken"), worker, 1)
+
+    def beat(self, worker: str, ttl: float) -> None:
+        if not self.running():           # after the run: leave nothing behind in Redis
+            return
+        with self.server.pipeline(transaction=False) as pipe:
+            pipe.sadd(self.key("workers"), worker)
+            pipe.set(self.key(f"alive:{worker}"), 1, px=int(ttl * 1000))
+            pipe.execute()
+
+    def lost(self) -> list[str]:
+        """Processes whose heartbeat expired while they held requests they never reported done."""
+        workers = self.server.smembers(self.key("workers"))
+        taken, done = self.server.hgetall(self.key("taken")), self.server.hgetall(self.key("done"))
+        return sorted(w for w in workers if int(taken.get(w, 0)) > int(done.get(w, 0))
+                      and not self.server.exists(self.key(f"alive:{w}")))
+
     def drained(self) -> bool:
         """Queue empty and every pushed request processed by a process that was idle since."""
         with self.server.pipeline(transaction=True) as pipe:
@@ -145,7 +174,9 @@ class Frontier:
     def finish(self) -> None:
         """The run is stored: drop its frontier, mark the job done. The two small counters stay an
         hour for the processes still closing (deleted, a late report would make the run look busy)."""
-        self.server.delete(*(self.key(name) for name in ("requests", "dupefilter", "seen", "pages", "checks")))
+        alive = [f"alive:{worker}" for worker in self.server.smembers(self.key("workers"))]
+        self.server.delete(*(self.key(name) for name in ("requests", "dupefilter", "seen", "pages", "checks",
+                                                           "taken", "workers", *alive)))
         for name in ("pushed", "done"):
             self.server.expire(self.key(name), 3600)
         if self._is_current():
@@ -176,6 +207,7 @@ def publish_job(server: redis.Redis, run_id: int, config: Config, store_url: str
                                   "config_text": Path(config.path).read_text(encoding="utf-8"),
                                   "store_url": store_url, "incremental": int(incremental), "state": "running"})
     server.set(frontier.key("pushed"), 1)
+    server.hset(frontier.key("taken"), worker_name(), 1)      # the token, as report_idle counts it
     frontier.token = 1
     return frontier
 
@@ -226,7 +258,7 @@ class DistributedScheduler(Scheduler):
     def next_request(self):
         request = super().next_request()
         if request is not None:
-            self.frontier.popped += 1
+            self.frontier.took(worker_name())
         return request
 
 
@@ -299,6 +331,16 @@ class DistributedStorePipeline(StorePipeline):
         crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
         return pipeline
 
+    def open_spider(self):
+        super().open_spider()
+        from twisted.internet import task
+
+        frontier, ttl = self.crawler.spider.frontier, float(os.environ.get("GOVAUDIT_HEARTBEAT_TTL", HEARTBEAT_TTL))
+        self.heartbeat = task.LoopingCall(frontier.beat, worker_name(), ttl)
+        self.heartbeat.start(min(HEARTBEAT_EVERY, ttl / 3), now=True).addErrback(
+            lambda failure: logger.error("heartbeat stopped (others will take this process for dead): %s",
+                                         failure.getErrorMessage()))
+
     def spider_idle(self, spider):
         self.flush()
         frontier = spider.frontier
@@ -308,6 +350,9 @@ class DistributedStorePipeline(StorePipeline):
         if not frontier.running():
             return                   # the seed has completed the run
         frontier.report_idle(worker_name())
+        if lost := frontier.lost():
+            frontier.fail(f"{', '.join(lost)} stopped without a heartbeat while holding requests; they are lost")
+            raise CloseSpider(f"distributed run failed: {frontier.failure()}")
         if not frontier.drained():
             self._look_again_soon()
             raise DontCloseSpider
@@ -326,6 +371,8 @@ class DistributedStorePipeline(StorePipeline):
         reactor.callLater(IDLE_POLL, wake)
 
     def spider_closed(self, spider, reason: str):
+        if self.heartbeat.running:
+            self.heartbeat.stop()
         frontier = spider.frontier
         if reason != "finished":
             frontier.fail(f"{worker_name()}: {reason}")

@@ -28,6 +28,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.incremental import parent_depth
 from crawler.items import LogItem
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,12 @@ class TrapGuard:
         for level, message in response.meta.pop(NOTES, ()):
             yield LogItem(level, response.url, message)
 
-    def _check(self, item, depth: int):
+    def _check(self, item, response):
         """`item` itself, a log line instead of a trap request (first per host and kind), or nothing."""
         limits = getattr(self.crawler.spider, "limits", None)
         if limits is None or not isinstance(item, Request) or "link_check" in item.meta:
             return item
-        trap = trap_reason(item.url, depth, limits)
+        trap = trap_reason(item.url, parent_depth(item, response) + 1, limits)
         if trap is None:
             return item
         key = (urlsplit(item.url).hostname or "", trap[0])
@@ -105,17 +106,15 @@ class TrapGuard:
 
     def process_spider_output(self, response, result, spider=None):
         yield from self._notes(response)
-        depth = response.meta.get("depth", 0) + 1
         for item in result:
-            if (kept := self._check(item, depth)) is not None:
+            if (kept := self._check(item, response)) is not None:
                 yield kept
 
     async def process_spider_output_async(self, response, result, spider=None):
         for line in self._notes(response):
             yield line
-        depth = response.meta.get("depth", 0) + 1
         async for item in result:
-            if (kept := self._check(item, depth)) is not None:
+            if (kept := self._check(item, response)) is not None:
                 yield kept
 
 

@@ -15,7 +15,7 @@ from dataclasses import fields
 from scrapy import signals
 
 from crawler.attribution import finalize_run
-from crawler.incremental import ReusedItem, ValidatorItem
+from crawler.incremental import ReusedBatch, ReusedItem, ValidatorItem
 from crawler.items import AttachmentItem, LinkCheckItem, LogItem, PageItem
 from crawler.probe import Probe
 from govaudit.store import Store, now
@@ -69,7 +69,10 @@ class StorePipeline:
         elif isinstance(item, ValidatorItem):
             self._add("page_validators", dict(vars(item)))
         elif isinstance(item, ReusedItem):      # an unchanged document: Store.copy_documents
-            self._add("reused", dict(vars(item)))
+            self._add_reused(item)
+        elif isinstance(item, ReusedBatch):
+            for reused in item.items:
+                self._add_reused(reused)
         if self.pending >= self.batch_size:
             self.flush()
         return item
@@ -78,6 +81,11 @@ class StorePipeline:
         row["run_id"] = self.run_id
         self.batch.setdefault(table, []).append(row)
         self.pending += 1
+
+    def _add_reused(self, item: ReusedItem) -> None:
+        row = dict(vars(item))
+        self._add("page_validators", dict(vars(row.pop("validator"))))
+        self._add("reused", row)
 
     def _add_page(self, item: PageItem) -> None:
         # shallow copies: dataclasses.asdict deep-copies every link, a measurable cost per page

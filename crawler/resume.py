@@ -91,14 +91,27 @@ class Journal:
 def stored_page(conn: Connection, run_id: int, url: str) -> PageItem:
     """A stored page as much as following it needs: its links (in stored order: the index keeps
     insertion order per page) and list entries."""
-    stored_links = [LinkRow(u, text or "", bool(hidden), context, block or "", bool(internal))
-                    for u, text, hidden, context, block, internal in conn.execute(
-                        select(links.c.url, links.c.text, links.c.hidden, links.c.context, links.c.block,
-                               links.c.internal).where(links.c.run_id == run_id, links.c.page_url == url))]
-    entries = [EntryRow(position, title or "", u) for position, title, u in conn.execute(
-        select(list_items.c.position, list_items.c.title, list_items.c.url)
-        .where(list_items.c.run_id == run_id, list_items.c.page_url == url).order_by(list_items.c.position))]
-    return PageItem(url=url, final_url=url, status=None, fetched_at=None, links=stored_links, entries=entries)
+    return stored_pages(conn, run_id, [url])[url]
+
+
+def stored_pages(conn: Connection, run_id: int, urls: list[str], entries: bool = True) -> dict[str, PageItem]:
+    """`stored_page` of each of `urls`, read in a few queries (an incremental crawl reads thousands);
+    `entries=False` for pages known not to be list pages (only those have list entries)."""
+    found = {url: PageItem(url=url, final_url=url, status=None, fetched_at=None) for url in urls}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        for page_url, u, text, hidden, context, block, internal in conn.execute(
+                select(links.c.page_url, links.c.url, links.c.text, links.c.hidden, links.c.context, links.c.block,
+                       links.c.internal).where(links.c.run_id == run_id, links.c.page_url.in_(chunk))):
+            found[page_url].links.append(LinkRow(u, text or "", bool(hidden), context, block or "", bool(internal)))
+        if not entries:
+            continue
+        for page_url, position, title, u in conn.execute(
+                select(list_items.c.page_url, list_items.c.position, list_items.c.title, list_items.c.url)
+                .where(list_items.c.run_id == run_id, list_items.c.page_url.in_(chunk))
+                .order_by(list_items.c.page_url, list_items.c.position)):
+            found[page_url].entries.append(EntryRow(position, title or "", u))
+    return found
 
 
 def attachment_links(stored: Iterable[LinkRow]) -> list[LinkRow]:

@@ -46,6 +46,9 @@ EXTENSIONS = {
 # guard before RedirectMiddleware (600) follows a 3xx.
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuard": 950,
+    # depth of links found on pages reused from the store inside a callback (crawler.incremental)
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.incremental.StoredDepth": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt middleware lets all but the first request waiting for robots.txt through

@@ -159,15 +159,19 @@ def crawl(config: str, db: str | None, progress: bool, resume: int | None, full:
     if redis_url and resume is not None:
         raise click.UsageError("--resume and --redis cannot be combined: a distributed run is not resumable")
     cfg = load_config(config)
-    with _redis_errors():
+    with _redis_errors(redis_url is not None):
         run_id = do_crawl(cfg, _store_url(db, None) if db else None, progress=progress, resume=resume is not None,
                           resume_run=resume or None, incremental=not full, redis_url=redis_url)
     click.echo(run_id)
 
 
 @contextmanager
-def _redis_errors():
-    """No job to join, or Redis unreachable: a message, not a traceback."""
+def _redis_errors(distributed: bool = True):
+    """No job to join, or Redis unreachable: a message, not a traceback. (Imported only for a
+    distributed crawl: redis and scrapy-redis cost half a second of start-up.)"""
+    if not distributed:
+        yield
+        return
     from redis.exceptions import RedisError
 
     from crawler.distributed import JobError

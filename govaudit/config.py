@@ -149,6 +149,11 @@ class Politeness(_Strict):
     max_path_repeats: int = Field(default=3, ge=1,
                                   description="a path segment repeated more often is a loop (/a/a/a/…)")
     user_agent: str = "govaudit/0.1 (+government website inspection)"
+    revalidate_after_days: int = Field(
+        default=28, ge=0, le=366,
+        description="an article or attachment the last run read is reused without asking the site until it is "
+                    "due again, half to all of these days after its last download or 304 (spread by URL); "
+                    "0: ask for every page on every crawl")
     # Link checking (dead_link / unverifiable_link). A check is one HEAD or small GET per distinct
     # target, never a crawl: robots.txt does not apply, nothing found on the target is followed.
     check_external_links: bool = Field(

@@ -72,6 +72,10 @@ politeness:
   # max_path_repeats: 3        # /a/a/a/… : a path segment repeated more often is a trap
   # max_unzipped_bytes: 100000000   # xlsx/docx declaring more uncompressed bytes are refused
   # max_retry_after: 120       # longest Retry-After (s) honoured before retrying a 429/503
+  # Incremental crawls (docs/crawler.md "Incremental crawls"): an article or attachment the last
+  # run read is reused without asking the site until it is due (14–28 days after its last check,
+  # spread by URL); list pages, homepages and pages named by a finding are always read again.
+  # revalidate_after_days: 28  # 0: ask for every page on every crawl
   # Link checks (rules dead_link / unverifiable_link). Internal links are checked by the crawl
   # itself; an external link target gets one HEAD (or small GET) per run, never a crawl.
   check_external_links: true # contact the hosts your sites link to (off when left out)

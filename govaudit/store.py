@@ -347,11 +347,12 @@ Index("ix_bulletins_year_number", bulletins.c.year, bulletins.c.number, unique=T
 
 # --- HTTP validators of a run's pages and attachments: the next crawl of the config revalidates with them
 page_validators = Table(
-    "page_validators", metadata,                       # crawler.incremental; list pages and homepages have none
+    "page_validators", metadata,                       # crawler.incremental: documents a later run may reuse
     Column("run_id", Integer, nullable=False),
     Column("url", Text, nullable=False),               # requested URL (pages.url / attachments.url)
     Column("etag", Text),                              # ETag of the 200 answer (sent back as If-None-Match)
     Column("last_modified", Text),                     # Last-Modified (sent back as If-Modified-Since)
+    Column("verified_at", UTCDateTime),                # last downloaded or confirmed by a 304
 )
 Index("ix_page_validators_run_url", page_validators.c.run_id, page_validators.c.url)
 
@@ -531,6 +532,25 @@ class Store:
             return pd.read_sql(query, conn)
         with self.engine.connect() as own:
             return pd.read_sql(query, own)
+
+    @staticmethod
+    def raw_rows(conn: Connection, query, batch: int = 20_000) -> Iterator[tuple]:
+        """The rows of a SELECT as the driver's plain tuples, a batch at a time: a server-side cursor
+        on PostgreSQL, so a result of millions of rows (a large run's links) is never in memory
+        at once, and about three times faster than SQLAlchemy rows. Values are not converted:
+        use it for text, numbers and booleans (which SQLite gives as 0/1), not timestamps."""
+        compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+        params = compiled.params
+        if compiled.positional:
+            params = tuple(params[name] for name in compiled.positiontup)
+        driver = conn.connection.driver_connection
+        cursor = driver.cursor(name="govaudit_raw_rows") if conn.dialect.name == "postgresql" else driver.cursor()
+        try:
+            cursor.execute(str(compiled), params)
+            while rows := cursor.fetchmany(batch):
+                yield from rows
+        finally:
+            cursor.close()
 
     def table_frame(self, table: Table, run_id: int, conn: Connection | None = None, cols: list[str] | None = None) -> pd.DataFrame:
         selected = [table.c[c] for c in cols] if cols else [table]

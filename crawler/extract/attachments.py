@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from datetime import date, datetime, time
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 #: Link path extensions treated as attachments (lower case, no dot).
@@ -19,6 +20,7 @@ ATTACHMENT_EXTS = frozenset({"xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "
 _DYNAMIC_PATH = re.compile(r"(?:^|/)[^/.]*$|\.(?:jsp|do|aspx?|php|action|cgi|ashx)$", re.I)
 
 
+@lru_cache(maxsize=16384)      # pure, and a site repeats the same menu and footer links on every page
 def attachment_ext(url: str, text: str = "") -> str | None:
     """Attachment extension of a link (lower case, no dot), or None.
 

@@ -198,6 +198,8 @@ _LABEL = re.compile(r"(发布时间|发布日期|公开日期|发表时间|发�
 _INFO_WORDS = re.compile(r"来源|作者|浏览|点击|阅读|编辑|字号")
 _BARE_LABEL = re.compile(r"(?<![发布成文印开表新修更生施])(?:时间|日期)\s*[:：][\s\[\(（【]*")
 _WEEKDAY = r"(?:星期|礼拜|周)[一二三四五六日天]"
+#: The bracketed year and number of a 文号 ("〔2026〕3号"), without the optional issuer before it.
+_WENHAO_CORE = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,5}\s*号")
 _NOISE = (
     (re.compile(rf"(?:今天是|今日是|今天[:：]?|今日[:：]?)\s*{_ABS_TEXT}(?:\s*{_WEEKDAY})?"),
      "header date widget"),
@@ -208,8 +210,7 @@ _NOISE = (
                 r"(?:\s*[-–—~至]\s*(?:19|20)\d{2}(?!\d))?", re.I), "copyright year"),
     (re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*[-–—~]\s*(?:19|20)\d{2})?\s*(?:©|copyright|版权所有)",
                 re.I), "copyright year"),
-    (re.compile(r"(?:[\u4e00-\u9fa5]{0,10}[发字函办令规复通告预社])?\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*"
-                r"[〕\]］】)）]\s*\d{1,5}\s*号"), "文号"),
+    (re.compile(r"(?:[\u4e00-\u9fa5]{0,10}[发字函办令规复通告预社])?\s*" + _WENHAO_CORE.pattern), "文号"),
     (re.compile(r"[\u4e00-\u9fa5]?ICP\s*[备证]\s*[:：]?\s*\d{5,}\s*号?(?:\s*-\s*\d+)?", re.I),
      "ICP number"),
     (re.compile(r"网站标识码\s*[:：]?\s*[0-9A-Za-z]{10}"), "site identification code"),
@@ -230,13 +231,53 @@ def _meta_date(doc, ref: date) -> DateHit | None:
     return None
 
 
+#: Noise patterns whose short optional prefix makes finditer try a match at every position of
+#: the text, by reason: (where their fixed part starts (zero-width, overlapping starts all
+#: found), the longest prefix, whether whitespace may sit between prefix and fixed part).
+_PREFIXED_NOISE = {
+    "文号": (re.compile(f"(?=(?:{_WENHAO_CORE.pattern}))"), 11, True),     # 青政办发 〔2026〕3号
+    "ICP number": (re.compile(r"(?=ICP)", re.I), 1, False),               # 浙ICP备…
+    "police registration number": (re.compile(r"(?=公网安备)"), 2, False),  # 浙公网安备…
+}
+
+
+def _prefixed_matches(pattern: re.Pattern, text: str, anchor: re.Pattern, prefix: int,
+                      spaced: bool):
+    """pattern.finditer(text) for a pattern made of an optional prefix of at most `prefix`
+    characters (then whitespace when `spaced`) and a fixed part that `anchor` finds.
+
+    A match can only start within that many characters before a fixed part (and the
+    whitespace run in front of it), so only those starting positions are tried, in increasing
+    order, skipping what an earlier match consumed: the same matches as finditer, in order.
+    """
+    pos = 0
+    for hit in anchor.finditer(text):
+        at = hit.start()
+        if at < pos:
+            continue
+        lo = at
+        while spaced and lo > pos and text[lo - 1].isspace():
+            lo -= 1
+        for start in range(max(pos, lo - prefix), at + 1):
+            m = pattern.match(text, start)
+            if m:
+                yield m
+                pos = m.end()
+                break
+
+
+def _noise_matches(pattern: re.Pattern, reason: str, text: str):
+    prefixed = _PREFIXED_NOISE.get(reason)
+    return _prefixed_matches(pattern, text, *prefixed) if prefixed else pattern.finditer(text)
+
+
 def scan_noise(text: str) -> tuple[list[RejectedDate], list[tuple[int, int]]]:
     """Date-looking noise in text → (rejections, their spans)."""
     rejected: list[RejectedDate] = []
     spans: list[tuple[int, int]] = []
     seen: set[tuple[str, str]] = set()
     for pattern, reason in _NOISE:
-        for m in pattern.finditer(text):
+        for m in _noise_matches(pattern, reason, text):
             raw = re.sub(r"\s+", " ", m.group()).strip()
             overlaps = _inside(m.span(), spans)
             spans.append(m.span())
@@ -398,7 +439,7 @@ def _written_noise(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pattern, reason in _NOISE:
         if reason not in ("not a publication date", "header date widget"):
-            spans += [m.span() for m in pattern.finditer(text)]
+            spans += [m.span() for m in _noise_matches(pattern, reason, text)]
     return spans
 
 

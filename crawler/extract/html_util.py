@@ -147,11 +147,16 @@ def style_hides(style: str) -> bool:
 
 @dataclass
 class HiddenRules:
-    """Simple selectors (`.c`, `#i`, `tag.c`, `tag#i`) whose CSS rule hides the element."""
+    """Simple selectors (`.c`, `#i`, `tag.c`, `tag#i`) whose CSS rule hides the element.
+
+    One page's rules also carry that page's memo of hidden_by_ancestry (element → (hidden,
+    inherited colour, inherited background)): the trees are never modified after parsing.
+    """
     classes: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
     tag_classes: set[tuple[str, str]] = field(default_factory=set)
     tag_ids: set[tuple[str, str]] = field(default_factory=set)
+    ancestry: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.classes or self.ids or self.tag_classes or self.tag_ids)
@@ -227,19 +232,37 @@ def element_hidden(el, rules: HiddenRules) -> bool:
 
 def hidden_by_ancestry(el, rules: HiddenRules) -> bool:
     """Whether el or an ancestor is hidden, or el's text colour equals the inherited background."""
-    color = background = None
+    hidden, color, background = _ancestry(el, rules)
+    return hidden or (color is not None and color == background and color != "transparent")
+
+
+def _ancestry(el, rules: HiddenRules) -> tuple[bool, str | None, str | None]:
+    """(el or an ancestor hidden, nearest declared colour, nearest declared background),
+    memoised per element in `rules.ancestry` (siblings share their ancestors' answer)."""
+    memo = rules.ancestry
+    chain = []
     node = el
+    state = (False, None, None)
     while node is not None:
-        if isinstance(node.tag, str):
-            if element_hidden(node, rules):
-                return True
-            style = node.get("style")
-            if style:
-                c, b = declared_colors(parse_declarations(style))
-                color = color or c
-                background = background or b
+        known = memo.get(node)
+        if known is not None:
+            state = known
+            break
+        chain.append(node)
         node = node.getparent()
-    return color is not None and color == background and color != "transparent"
+    for node in reversed(chain):
+        hidden, color, background = state
+        if isinstance(node.tag, str) and not hidden:
+            if element_hidden(node, rules):
+                hidden = True
+            else:
+                style = node.get("style")
+                if style:
+                    c, b = declared_colors(parse_declarations(style))
+                    color, background = c or color, b or background
+            state = (hidden, color, background)
+        memo[node] = state
+    return state
 
 
 # ---------------------------------------------------------------- visible text
@@ -255,45 +278,57 @@ def visible_lines(root, rules: HiddenRules | None = None, cap: int = 500_000) ->
     Iterative, so pathologically deep pages cannot blow the stack.
     """
     rules = hidden_rules(root) if rules is None else rules
+    has_rules = bool(rules)
     lines: list[str] = []
     buf: list[str] = []
     total = 0
     # Stack items: a text string, _BREAK, or (element, inherited colour, inherited background).
+    # This loop visits every element of the page: lxml attributes are read once each, and
+    # element_hidden is inlined.
     stack: list = [(root, None, None)]
+    push, pop = stack.append, stack.pop
     while stack and total < cap:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, str):
             buf.append(item)
             continue
         if item is _BREAK:
-            line = collapse("".join(buf))
-            buf.clear()
-            if line:
-                lines.append(line)
-                total += len(line) + 1
+            if buf:
+                line = collapse("".join(buf))
+                buf.clear()
+                if line:
+                    lines.append(line)
+                    total += len(line) + 1
             continue
         el, color, background = item
-        if el.tail and el is not root:
-            stack.append(el.tail)
+        if el is not root:
+            tail = el.tail
+            if tail:
+                push(tail)
         tag = el.tag
         if not isinstance(tag, str):
             continue  # comment or processing instruction
         tag = tag.lower()
-        if tag in SKIP_TAGS or element_hidden(el, rules):
+        if tag in SKIP_TAGS or el.get("hidden") is not None:
             continue
         style = el.get("style")
         if style:
+            if style_hides(style):
+                continue
             c, b = declared_colors(parse_declarations(style))
             color, background = c or color, b or background
-        camouflaged = color is not None and color == background and color != "transparent"
+        if has_rules and rules.matches(el):
+            continue
         block = tag in BLOCK_TAGS
         if block:
-            stack.append(_BREAK)
-        stack.extend((child, color, background) for child in reversed(el))
-        if el.text and not camouflaged:
-            stack.append(el.text)
+            push(_BREAK)
+        if len(el):
+            stack.extend([(child, color, background) for child in reversed(el)])
+        text = el.text
+        if text and not (color is not None and color == background and color != "transparent"):
+            push(text)
         if block:
-            stack.append(_BREAK)
+            push(_BREAK)
     line = collapse("".join(buf))
     if line:
         lines.append(line)

@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
@@ -289,8 +290,11 @@ def _chrome_token(token: str) -> bool:
             or token.endswith(_CHROME_SUFFIX))
 
 
-def is_chrome(el, memo: dict | None = None) -> bool:
-    """Whether el sits in page chrome: header, nav, menu, footer, copyright, friend links."""
+def is_chrome(el, memo: dict | None = None, own: "_OwnChrome | None" = None) -> bool:
+    """Whether el sits in page chrome: header, nav, menu, footer, copyright, friend links.
+
+    `memo` caches this answer per element; `own` (an _OwnChrome of the page) that of _own_chrome."""
+    own_chrome = _own_chrome if own is None else own
     chain = []
     node = el
     result = False
@@ -299,7 +303,7 @@ def is_chrome(el, memo: dict | None = None) -> bool:
             result = memo[node]
             break
         chain.append(node)
-        if isinstance(node.tag, str) and _own_chrome(node):
+        if isinstance(node.tag, str) and own_chrome(node):
             result = True
             break
         node = node.getparent()
@@ -309,20 +313,42 @@ def is_chrome(el, memo: dict | None = None) -> bool:
     return result
 
 
-def _own_chrome(el) -> bool:
-    if el.tag in _CHROME_TAGS:
+class _OwnChrome:
+    """_own_chrome for the elements of one page, memoised. The 友情链接 heading test is skipped
+    on a page whose text never says 友情链接 (the test reads text inside the page only)."""
+
+    def __init__(self, root):
+        self.friend_links = _FRIEND_LINKS in root.getroottree().getroot().text_content()
+        self.memo: dict = {}
+
+    def __call__(self, el) -> bool:
+        chrome = self.memo.get(el)
+        if chrome is None:
+            chrome = self.memo[el] = _own_chrome(el, self.friend_links)
+        return chrome
+
+
+_FRIEND_LINKS = "友情链接"
+
+
+def _own_chrome(el, friend_links: bool = True) -> bool:
+    if el.tag in _CHROME_TAGS or _chrome_names(el_classes(el)):
         return True
-    tokens = [t for t in re.split(r"[^a-z0-9]+", el_classes(el)) if t]
-    if any(_chrome_token(t) for t in tokens):
-        return True
-    if any(t in _CHROME_WEAK for t in tokens) and not any(t in _CONTENT_TOKENS for t in tokens):
-        return True
-    if el.tag in ("ul", "ol", "dl", "table", "div", "td"):
+    if friend_links and el.tag in ("ul", "ol", "dl", "table", "div", "td"):
         prev = el.getprevious()
         head = collapse(prev.text_content())[:12] if prev is not None and isinstance(
             prev.tag, str) else ""
-        return "友情链接" in head or "友情链接" in collapse(el.text or "")[:12]
+        return _FRIEND_LINKS in head or _FRIEND_LINKS in collapse(el.text or "")[:12]
     return False
+
+
+@lru_cache(maxsize=8192)
+def _chrome_names(classes: str) -> bool:
+    """Whether an "id class" string (el_classes) names page chrome."""
+    tokens = [t for t in re.split(r"[^a-z0-9]+", classes) if t]
+    if any(_chrome_token(t) for t in tokens):
+        return True
+    return any(t in _CHROME_WEAK for t in tokens) and not any(t in _CONTENT_TOKENS for t in tokens)
 
 
 def _items_of(el):
@@ -467,28 +493,46 @@ def candidate_blocks(doc, base: str, ref: date, rules: HiddenRules | None = None
     rules = hidden_rules(doc) if rules is None else rules
     page_url = page_url or base
     body = next(doc.iter("body"), doc)
+    counts = _link_counts(body)
     memo: dict = {}
+    own = _OwnChrome(body)
     blocks = []
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in ("body", "html"):
             continue
-        links = len(_anchors(el, 2))
+        links = counts.get(el, 0)
         if links < 2 and not (links == 1 and el.tag in _LIST_TAGS):
             continue
-        if _spans_chrome(el):
+        # Chrome first: reading the entries of every menu and footer box is most of the cost.
+        if is_chrome(el, memo, own) or _spans_chrome(el, own):
             continue
         entries = _entries_of(el, base, ref)
         if links == 1 and not any(e.date_source == "list" for e in entries):
             continue   # a lone undated link in a <ul> is a menu item, not a one-item column
-        if entries and _qualifies(entries) and not _navigation(entries, page_url) and not is_chrome(el, memo) \
+        if entries and _qualifies(entries) and not _navigation(entries, page_url) \
                 and not hidden_by_ancestry(el, rules):
             blocks.append((el, entries))
     return blocks
 
 
-def _spans_chrome(el) -> bool:
+def _link_counts(root) -> dict:
+    """Element → number of followable links (see _anchors) in it, itself included: one pass
+    over the links instead of a search under every element."""
+    counts: dict = {}
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href or href.strip().lower().startswith(("javascript", "#")):
+            continue
+        node = a
+        while node is not None:
+            counts[node] = counts.get(node, 0) + 1
+            node = node.getparent()
+    return counts
+
+
+def _spans_chrome(el, own: _OwnChrome) -> bool:
     """A container with a header/nav/footer among its children is the page skeleton, not a list."""
-    return any(isinstance(child.tag, str) and _own_chrome(child) for child in el)
+    return any(isinstance(child.tag, str) and own(child) for child in el)
 
 
 _COLUMN_URL = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?|/col/col\d+/?(?:index\.html)?"

@@ -5,6 +5,7 @@ import hashlib
 import html
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -90,15 +91,28 @@ class _Blocks:
         self.base = base
         self.counts: dict = {}
         self.memo: dict = {}
+        self.boxes: dict = {}       # element → the container of the anchors below it
         for a in anchors:
             for anc in a.iterancestors():
                 self.counts[anc] = self.counts.get(anc, 0) + 1
 
     def container(self, a):
-        for anc in a.iterancestors():
-            if anc.tag in _BLOCK_TAGS or (anc.tag in ("div", "p") and self.counts.get(anc, 0) >= 2):
-                return anc
-        return None
+        """The nearest list/nav block (or a div/p holding ≥ 2 links) above the anchor."""
+        chain = []
+        node = a.getparent()
+        box = None
+        while node is not None:
+            if node in self.boxes:
+                box = self.boxes[node]
+                break
+            chain.append(node)
+            if node.tag in _BLOCK_TAGS or (node.tag in ("div", "p") and self.counts.get(node, 0) >= 2):
+                box = node
+                break
+            node = node.getparent()
+        for node in chain:
+            self.boxes[node] = box
+        return box
 
     def fingerprint(self, a) -> str:
         box = self.container(a)
@@ -238,6 +252,7 @@ _BADGE_LABEL_MAX = 12      # "党政机关网站标识"; a longer alt text is a 
 _CONAC_LOADER = re.compile(r"\bdcs\.conac\.cn/js/", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _conac(url: str | None) -> bool:
     host = (urlsplit(url).hostname or "").lower() if url else ""
     return host == "conac.cn" or host.endswith(".conac.cn")
@@ -545,6 +560,10 @@ def extract_page(body: bytes, url: str, *, ref: date, content_type: str | None =
                                text[:2000].lower()):
         return _datastore_facts(text, url, encoding, ref)
     doc = _parse(text)
+    # Hold a Python proxy for every node while we work: lxml then hands back these same objects
+    # on every later walk instead of building (and class-looking-up) new ones each time.
+    # Released by the `del` before the return.
+    elements = list(doc.iter())
     rules = hidden_rules(doc)
     lines = visible_lines(doc, rules, TEXT_CAP)
     facts = PageFacts(url=url, encoding=encoding, title=_title(doc), meta=_meta(doc))
@@ -569,4 +588,5 @@ def extract_page(body: bytes, url: str, *, ref: date, content_type: str | None =
         facts.written = find_written_date(doc, ref, lines=lines, rules=rules)
     if facts.kind in ("article", "other"):      # a document's tables (a list's rows are its listing)
         facts.tables = extract_tables(doc, rules)
+    del elements
     return facts

@@ -25,7 +25,7 @@ from crawler.extract.encoding import charset_mismatch, looks_binary
 from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
 from crawler.extract.privacy import find_personal_data, mask_text
-from crawler.incremental import ALWAYS_FETCHED, Revalidator, is_revalidation, validators
+from crawler.incremental import ALWAYS_FETCHED, STORED_DEPTH, ReusedBatch, Revalidator, is_revalidation, validators
 from crawler.items import AttachmentItem, EntryRow, HubRow, LinkRow, LogItem, PageItem
 from crawler.linkcheck import DOWNLOADED_EXTS, LinkChecker, install as install_linkcheck, page_answer
 from crawler.middlewares import RedirectLoop, failure_text
@@ -262,8 +262,8 @@ class SectionsSpider(scrapy.Spider):
         self._fill(item, facts)
         yield item
         if response.status == 200 and item.kind not in ALWAYS_FETCHED and not response.meta.get("start"):
-            yield from validators(item.url, response)    # for the next crawl's revalidation (crawler.incremental)
-        yield from self._follow(item, facts.attachments, response.meta)
+            yield validators(item.url, response)    # for the next crawl's reuse (crawler.incremental)
+        yield from self._reuse(self._follow(item, facts.attachments, response.meta))
         if not response.meta.get("reference"):
             yield from self.linkcheck.requests_for(self._check_targets(item))
         logger.debug("parsed %s in %.1f ms", response.url, (time.perf_counter() - started) * 1000)
@@ -277,10 +277,51 @@ class SectionsSpider(scrapy.Spider):
                            kind="error", error="304 Not Modified, but the previous run has no such page")
             return
         yield self.revalidator.reused(url, "page", response)
-        yield from validators(url, response, self.revalidator.known.get(url))
-        yield from self._follow(page, attachment_links(page.links), response.meta)
+        yield from self._reuse(self._follow(page, attachment_links(page.links), response.meta))
         if not response.meta.get("reference"):
             yield from self.linkcheck.requests_for(self._check_targets(page))
+
+    def _reuse(self, requests):
+        """`requests`, except that a document the store may answer (crawler.incremental: not due for
+        revalidation) is reused right here instead of being requested: its stored rows are copied
+        and its stored links followed in turn, breadth-first, inside this callback. No request
+        reaches the site, and none goes through Scrapy."""
+        wave, reused = list(requests), []
+        while wave:
+            answered = [r for r in wave if self._answerable(r)]
+            stored = self.revalidator.stored_pages(
+                [r.url for r in answered if r.callback != self.parse_attachment]) if answered else {}
+            found = []
+            for request in wave:
+                if not self._answerable(request):
+                    yield request
+                elif request.url in stored:
+                    yield from self._from_store(stored[request.url], request, found, reused)
+                else:
+                    reused.append(self.revalidator.answered(request.url, "attachment", None))
+            wave = found
+            if len(reused) >= 100 or not wave and reused:
+                yield ReusedBatch(reused)
+                reused = []
+
+    def _answerable(self, request: scrapy.Request) -> bool:
+        """Trusted (not due), and the same kind of document as stored: a page (stored with its depth)
+        or an attachment (stored without)."""
+        trusted = self.revalidator.trusted if self.revalidator else {}
+        return request.url in trusted and (trusted[request.url] is None) == (request.callback == self.parse_attachment)
+
+    def _from_store(self, page: PageItem, request: scrapy.Request, found: list, reused: list):
+        """Reuse a stored page at the depth it was stored at: its rows go to `reused`, the requests
+        it leads to to `found`; its link checks are yielded."""
+        depth = self.revalidator.trusted[page.url]
+        reused.append(self.revalidator.answered(page.url, "page", depth))
+        for follow in self._follow(page, attachment_links(page.links), {**request.meta, "depth": depth}):
+            follow.meta[STORED_DEPTH] = depth
+            found.append(follow)
+        for check in self.linkcheck.requests_for(self._check_targets(page)):
+            if isinstance(check, scrapy.Request):
+                check.meta[STORED_DEPTH] = depth
+            yield check
 
     @staticmethod
     def _key(response: Response) -> str:
@@ -335,7 +376,6 @@ class SectionsSpider(scrapy.Spider):
         url = response.request.url if response.request else response.url
         if self.revalidator and is_revalidation(response) and self.revalidator.has_attachment(url):
             yield self.revalidator.reused(url, "attachment", response)
-            yield from validators(url, response, self.revalidator.known.get(url))
             return
         ext = response.meta.get("attachment") or extension(response.url)
         item = AttachmentItem(url=url, status=response.status, fetched_at=datetime.now(timezone.utc),
@@ -353,7 +393,7 @@ class SectionsSpider(scrapy.Spider):
                 yield LogItem("WARNING", item.url, f"attachment not readable: {item.error}")
         yield item
         if response.status == 200 and item.error is None:
-            yield from validators(item.url, response)
+            yield validators(item.url, response)
 
     def failed(self, failure):
         """Errback: the page could not be fetched at all (DNS, refused, timeout, too large …)."""

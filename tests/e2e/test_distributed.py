@@ -5,6 +5,7 @@ fails every n-th request) answer both crawls alike; the portals' base URLs are r
 placeholders before comparing. Rows are compared as sets without ids, run ids, timestamps,
 latencies and crawl depth (the first path to a page that wins depends on timing, in one process too).
 """
+import os
 import shutil
 import socket
 import subprocess
@@ -113,6 +114,36 @@ def test_two_workers_store_the_same_run_as_one_process(tmp_path, redis_url):
     assert {key.rsplit(":", 1)[1] for key in client.keys("govaudit:run:*")} <= {"pushed", "done"}
 
 
+def test_a_worker_killed_with_requests_in_hand_fails_the_run_instead_of_hanging(tmp_path, redis_url):
+    env = {**os.environ, "GOVAUDIT_HEARTBEAT_TTL": "3"}
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    with DemoPortal() as demo:
+        config = tmp_path / "dist.yaml"
+        config.write_text(demo_config(demo.portal_url, demo.site_url, "sqlite:///dist.db"), encoding="utf-8")
+        seed = subprocess.Popen([str(BIN), "crawl", str(config), "--no-progress", "--redis", redis_url],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        worker = subprocess.Popen([str(BIN), "worker", "--no-progress", "--redis", redis_url, "--wait", "30"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+        name = f"{socket.gethostname()}:{worker.pid}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:           # until the worker holds requests it has not reported done
+            run_id = client.hget("govaudit:job", "run_id")
+            taken = client.hget(f"govaudit:run:{run_id}:taken", name)
+            if taken and int(taken) > int(client.hget(f"govaudit:run:{run_id}:done", name) or 0):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the worker never took a request")
+        worker.kill()
+        worker.wait(timeout=10)
+        started = time.monotonic()
+        _out, err = seed.communicate(timeout=90)
+    assert seed.returncode != 0 and name in err and "heartbeat" in err, err[-2000:]
+    assert time.monotonic() - started < 60
+    assert Store(f"sqlite:///{tmp_path / 'dist.db'}").run(int(run_id))["status"] == "interrupted"
+    assert client.hget("govaudit:job", "state") == "failed"
+
+
 def test_claims_hold_across_processes_and_the_run_drains_only_when_everyone_is_done(redis_url):
     from crawler.distributed import Frontier, connect
 
@@ -140,3 +171,19 @@ def test_claims_hold_across_processes_and_the_run_drains_only_when_everyone_is_d
     assert not seed.drained()                # popped, but its process has not been idle since
     worker.report_idle("worker")
     assert seed.drained()
+
+
+def test_only_a_silent_process_holding_requests_is_lost(redis_url):
+    from crawler.distributed import Frontier, connect
+
+    server = connect(redis_url)
+    run = Frontier(server, 11)
+    server.hset("govaudit:job", mapping={"run_id": 11, "state": "running"})
+    for name in ("busy", "idle", "dead-idle", "dead-busy"):
+        run.beat(name, ttl=0.3 if name.startswith("dead") else 60)
+    for name, taken, done in (("busy", 5, 2), ("idle", 3, 3), ("dead-idle", 4, 4), ("dead-busy", 6, 5)):
+        server.hset(run.key("taken"), name, taken)
+        server.hset(run.key("done"), name, done)
+    assert run.lost() == []                        # everyone still beating
+    time.sleep(0.5)
+    assert run.lost() == ["dead-busy"]             # silent with a request in hand; dead-idle held nothing

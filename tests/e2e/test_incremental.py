@@ -1,8 +1,16 @@
-"""Incremental re-crawl: a second crawl of an unchanged portal revalidates (304) instead of downloading,
-and stores the same facts as the first; a changed page is downloaded again and its facts change.
+"""Incremental re-crawls of bench/portal_gen.py's portal, served by bench/incremental_bench.py's
+ConditionalServer (ETag, Last-Modified, 304) on 127.0.0.1, all in one store:
 
-The portal is bench/portal_gen.py's generated one, served by bench/incremental_bench.py's
-ConditionalServer (ETag, Last-Modified, 304), on 127.0.0.1.
+0. first crawl: everything downloaded;
+1. unchanged re-crawl: only list pages and the homepage reach the server; the other documents are
+   answered from the store (not due yet), and the run's facts equal the first's;
+2. after two articles changed on the site, one of them named by a finding of the audit of run 1:
+   every article a finding names is asked for again (the 复查), and the changed one's facts change;
+   the other changed article is not due yet, so the run keeps its old facts — the documented
+   price of not asking;
+3. with the stored verification times moved back 30 days (a month later): every document is due,
+   so all are revalidated — 304s, and a 200 for the changed article, whose facts now change;
+4. --full: everything downloaded again, same facts as run 3.
 """
 import sqlite3
 import sys
@@ -22,6 +30,7 @@ pytestmark = pytest.mark.e2e
 PAGES = 200
 #: run-independent facts compared between runs (probes are wall-clock measurements of each crawl)
 COMPARED = {table: cols for table, cols in FACTS.items() if table not in ("probes", "link_checks")}
+TEXT = [c.strip() for c in FACTS["pages"].split(",")].index("text")
 
 
 def facts(db: Path, run: int) -> dict[str, Counter]:
@@ -41,43 +50,63 @@ def page_rows(db: Path, run: int) -> dict[str, tuple]:
         con.close()
 
 
+def sql(db: Path, query: str, *args) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        with con:
+            return con.execute(query, args).fetchall()
+    finally:
+        con.close()
+
+
+def revise(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("</h1>", "（修订）</h1>", 1), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory):
-    """Four crawls of one config: first, unchanged re-crawl, re-crawl after one article changed, --full."""
+    """The five crawls of the module docstring, with the server's answers to each."""
     work = tmp_path_factory.mktemp("incremental")
     root = work / "portal"
     portal_gen.generate(root, PAGES)
-    articles = sorted(p for p in root.rglob("t*.html"))
-    changed, untouched = articles[0], articles[1]
     db = work / "store.db"
-    out = {"db": db, "answers": []}
+    out = {"db": db, "answers": [], "runs": [], "verified": []}
     with incremental_bench.ConditionalServer(root) as server:
         config = work / "sites.yaml"
         config.write_text(incremental_bench.CONFIG.format(db=db, start=server.base + "/index.html"), encoding="utf-8")
-        runs = []
-        for step in range(4):
+        path_of = {server.base + "/" + p.relative_to(root).as_posix(): p for p in root.rglob("t*.html")}
+        for step in range(5):
             if step == 2:
-                html = changed.read_text(encoding="utf-8")
-                changed.write_text(html.replace("</h1>", "（修订）</h1>", 1), encoding="utf-8")
-            full = ["--full"] if step == 3 else []
-            runs.append(int(cli("crawl", config, "--no-progress", *full).stdout))
+                cli("audit", "--config", config, "--run", str(out["runs"][1]))
+                named = {url for (url,) in sql(db, "SELECT url FROM findings WHERE run_id = ?", out["runs"][1])}
+                out["named"] = named & set(path_of)
+                out["flagged"] = min(out["named"])
+                out["changed"] = min(set(path_of) - named)
+                out["untouched"] = max(set(path_of) - named)
+                revise(path_of[out["flagged"]])
+                revise(path_of[out["changed"]])
+            if step == 3:
+                sql(db, "UPDATE page_validators SET verified_at = datetime(verified_at, '-30 days') WHERE run_id = ?",
+                    out["runs"][2])
+            full = ["--full"] if step == 4 else []
+            out["runs"].append(int(cli("crawl", config, "--no-progress", *full).stdout))
             out["answers"].append(server.take_answers())
+            out["verified"].append(dict(sql(db, "SELECT url, verified_at FROM page_validators WHERE run_id = ?",
+                                            out["runs"][-1])))
         out["start"] = server.base + "/index.html"
-    out["runs"] = runs
-    out["changed"] = server.base + "/" + changed.relative_to(root).as_posix()
-    out["untouched"] = server.base + "/" + untouched.relative_to(root).as_posix()
+    kind = [c.strip() for c in FACTS["pages"].split(",")].index("kind")
+    out["always"] = {url for url, row in page_rows(db, out["runs"][0]).items()
+                     if row[kind] in ("list", "hub", "datastore")} | {out["start"]}
     return out
 
 
-def test_first_crawl_downloads_second_revalidates(crawls):
-    first, second = crawls["answers"][:2]
-    assert first == Counter({200: PAGES})
-    # list pages and the homepage are downloaded again; every other page answers 304
-    kind = [c.strip() for c in FACTS["pages"].split(",")].index("kind")
-    kinds = {url: row[kind] for url, row in page_rows(crawls["db"], crawls["runs"][0]).items()}
-    always = {url for url, kind in kinds.items() if kind in ("list", "hub", "datastore")} | {crawls["start"]}
-    assert 0 < len(always) < PAGES / 2
-    assert second == Counter({200: len(always), 304: PAGES - len(always)})
+def test_first_crawl_downloads_everything(crawls):
+    assert crawls["answers"][0] == Counter({200: PAGES})
+
+
+def test_unchanged_recrawl_asks_only_for_list_pages_and_the_homepage(crawls):
+    assert 0 < len(crawls["always"]) < PAGES / 2
+    assert crawls["answers"][1] == Counter({200: len(crawls["always"])})
 
 
 def test_unchanged_recrawl_stores_the_same_facts(crawls):
@@ -88,27 +117,40 @@ def test_unchanged_recrawl_stores_the_same_facts(crawls):
     assert sum(one["pages"].values()) == PAGES and one["links"]
 
 
-def test_changed_page_is_downloaded_and_its_facts_change(crawls):
-    run2, run3 = crawls["runs"][1:3]
-    assert crawls["answers"][2][304] == crawls["answers"][1][304] - 1
-    before, after = page_rows(crawls["db"], run2), page_rows(crawls["db"], run3)
-    text = [c.strip() for c in FACTS["pages"].split(",")].index("text")
-    assert "（修订）" in after[crawls["changed"]][text] and "（修订）" not in before[crawls["changed"]][text]
-    assert before[crawls["untouched"]] == after[crawls["untouched"]]       # decoy: revalidated, same facts
+def test_a_page_named_by_a_finding_is_read_again(crawls):
+    # every article a finding names is asked for: the revised one downloaded, the others confirmed
+    assert crawls["answers"][2] == Counter({200: len(crawls["always"]) + 1, 304: len(crawls["named"]) - 1})
+    before, after = page_rows(crawls["db"], crawls["runs"][1]), page_rows(crawls["db"], crawls["runs"][2])
+    assert "（修订）" in after[crawls["flagged"]][TEXT] and "（修订）" not in before[crawls["flagged"]][TEXT]
+    # the other changed article is not due: this run keeps what the store knew
+    assert after[crawls["changed"]] == before[crawls["changed"]]
+    assert {url for url in before if before[url] != after[url]} == {crawls["flagged"]}
+
+
+def test_documents_due_are_revalidated_and_a_changed_one_downloaded(crawls):
+    assert crawls["answers"][3] == Counter({200: len(crawls["always"]) + 1, 304: PAGES - len(crawls["always"]) - 1})
+    before, after = page_rows(crawls["db"], crawls["runs"][2]), page_rows(crawls["db"], crawls["runs"][3])
+    assert "（修订）" in after[crawls["changed"]][TEXT]
+    assert after[crawls["untouched"]] == before[crawls["untouched"]]       # decoy: revalidated, same facts
     assert {url for url in before if before[url] != after[url]} == {crawls["changed"]}
 
 
 def test_full_crawl_downloads_everything(crawls):
-    assert crawls["answers"][3] == Counter({200: PAGES})
-    assert facts(crawls["db"], crawls["runs"][2]) == facts(crawls["db"], crawls["runs"][3])
+    assert crawls["answers"][4] == Counter({200: PAGES})
+    assert facts(crawls["db"], crawls["runs"][3]) == facts(crawls["db"], crawls["runs"][4])
 
 
-def test_validators_kept_for_documents_only(crawls):
-    con = sqlite3.connect(crawls["db"])
-    kinds = dict(con.execute("SELECT p.kind, count(*) FROM page_validators v JOIN pages p "
-                             "ON p.run_id = v.run_id AND p.url = v.url WHERE v.run_id = ? GROUP BY p.kind",
-                             (crawls["runs"][1],)).fetchall())
+def test_reusable_documents_keep_when_they_were_last_verified(crawls):
+    db, runs = crawls["db"], crawls["runs"]
+    kinds = dict(sql(db, "SELECT p.kind, count(*) FROM page_validators v JOIN pages p "
+                         "ON p.run_id = v.run_id AND p.url = v.url WHERE v.run_id = ? GROUP BY p.kind", runs[1]))
     assert kinds and not set(kinds) & {"list", "hub", "datastore"}
+    verified = crawls["verified"]
+    assert verified[1] == verified[0]                                    # answered from the store: carried over
+    assert verified[2][crawls["flagged"]] > verified[1][crawls["flagged"]]     # read again
+    assert all(verified[2][url] > verified[1][url] for url in crawls["named"])
+    assert verified[2][crawls["untouched"]] == verified[1][crawls["untouched"]]
+    assert all(verified[3][url] > verified[2][url] for url in verified[3])  # all revalidated a month later
 
 
 def test_copy_documents_copies_one_attachment_and_its_hits(tmp_path):

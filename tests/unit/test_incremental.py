@@ -1,0 +1,65 @@
+"""Which stored documents an incremental crawl answers from the store (crawler.incremental)."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.incremental import STORED_DEPTH, Revalidator, StoredDepth, due_after
+from govaudit.store import Store
+
+NOW = datetime.now(timezone.utc)
+H = "http://gov.example"
+
+
+def test_due_dates_spread_between_half_and_all_of_the_period():
+    dues = [due_after(f"{H}/art/t{i}.html", 28) for i in range(2000)]
+    assert all(timedelta(days=14) <= due <= timedelta(days=28) for due in dues)
+    early = sum(due < timedelta(days=21) for due in dues)
+    assert 800 < early < 1200                                   # about half come due in the first week
+    assert due_after(f"{H}/a.html", 28) == due_after(f"{H}/a.html", 28)     # fixed per URL
+
+
+@pytest.fixture
+def previous(tmp_path):
+    """A complete run with reusable documents of several ages and one named by a finding."""
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    run = store.new_run("sites.yaml", "d", {})
+    ages = {"fresh": 1, "recent": 13, "old": 29, "flagged": 2, "never": None}
+    store.write_batch({
+        "pages": [{"run_id": run, "url": f"{H}/{name}.html", "status": 200, "kind": "article", "depth": 3,
+                   "fetched_at": NOW} for name in ages],
+        "page_validators": [{"run_id": run, "url": f"{H}/{name}.html", "etag": '"x"', "last_modified": None,
+                             "verified_at": None if age is None else NOW - timedelta(days=age)}
+                            for name, age in ages.items()],
+    })
+    store.replace_findings(run, date.today(), ["privacy"], [{
+        "rule": "privacy", "category": "privacy", "severity": "veto", "url": f"{H}/flagged.html"}])
+    return store, run
+
+
+def test_documents_not_due_are_trusted_with_their_depth(previous):
+    store, run = previous
+    revalidator = Revalidator(store, run, revalidate_after_days=28)
+    assert revalidator.trusted == {f"{H}/fresh.html": 3, f"{H}/recent.html": 3}
+    assert set(revalidator.known) == {f"{H}/{n}.html" for n in ("fresh", "recent", "old", "flagged", "never")}
+    assert revalidator.headers(f"{H}/old.html") == {"If-None-Match": '"x"'}     # due: revalidated
+
+
+def test_zero_days_asks_for_everything(previous):
+    store, run = previous
+    assert Revalidator(store, run, revalidate_after_days=0).trusted == {}
+
+
+def test_requests_found_on_a_stored_page_count_depth_from_it():
+    crawler = get_crawler(settings_dict={"DEPTH_LIMIT": 5, "DEPTH_PRIORITY": 1})
+    middleware = StoredDepth.from_crawler(crawler)
+    response = HtmlResponse(f"{H}/list.html", body=b"", request=Request(f"{H}/list.html", meta={"depth": 1}))
+    plain, stored, too_deep = (Request(f"{H}/{n}.html") for n in ("a", "b", "c"))
+    stored.meta[STORED_DEPTH] = 3
+    too_deep.meta[STORED_DEPTH] = 5
+    assert middleware.get_processed_request(plain, response).meta["depth"] == 2
+    kept = middleware.get_processed_request(stored, response)
+    assert kept.meta["depth"] == 4 and STORED_DEPTH not in kept.meta and kept.priority == -4
+    assert middleware.get_processed_request(too_deep, response) is None       # past DEPTH_LIMIT, as Scrapy drops it
