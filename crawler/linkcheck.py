@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 import zlib
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -233,6 +234,8 @@ class LinkChecker:
         self.callback, self.errback = callback, errback
         self.checked: dict[str, str] = {}     # url -> "scheduled" | "skipped"
         self.count = 0
+        # every page repeats the site's menu and footer links: decide each (url, text) once
+        self.wanted = lru_cache(maxsize=65_536)(self.wanted)
 
     # --- what to check -------------------------------------------------------------------
     def wanted(self, url: str, text: str = "") -> bool:

@@ -148,8 +148,8 @@ def init(path: str, force: bool) -> None:
 @click.option("--resume", "resume", type=int, is_flag=False, flag_value=0, default=None, metavar="[RUN]",
               help="continue a killed or stopped run where it stopped (default: the latest running or "
                    "interrupted run of CONFIG) instead of starting a new one")
-@click.option("--full", is_flag=True, help="download every page again instead of revalidating the pages of the "
-                                           "config's latest complete run (ETag / Last-Modified)")
+@click.option("--full", is_flag=True, help="download every page again instead of reusing what the config's latest "
+                                           "complete run read (answered from the store until due, then revalidated)")
 @click.option("--redis", "redis_url", metavar="URL", help="seed a distributed run in Redis (redis://host:6379/0) "
               "that `govaudit worker` processes join; crawls too, waits for the run to drain, then completes it")
 def crawl(config: str, db: str | None, progress: bool, resume: int | None, full: bool, redis_url: str | None) -> None:
