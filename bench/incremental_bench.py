@@ -4,8 +4,9 @@ The crawls run in the same script run against the same generated portal (bench/p
 served by `ConditionalServer`: a static file server that, like nginx, answers with ``ETag`` and
 ``Last-Modified`` and honours ``If-None-Match`` / ``If-Modified-Since`` with ``304 Not Modified``.
 The first crawl downloads everything; the second (same config, same store) is the weekly
-re-crawl: list pages and the homepage are downloaded again, every other document is answered
-from the store (crawler.incremental) — the figure, target ≤ 0.15. A third crawl, after the
+re-crawl: the homepage is downloaded again, list pages are revalidated (304: same body, same
+entries), every other document is answered from the store (crawler.incremental) — the figure,
+target ≤ 0.15. A third crawl, after the
 store's verification times are moved back a month, shows the re-crawl when every document is
 due and revalidated with a conditional request (the worst week; normally an eighth are due).
 

@@ -19,9 +19,11 @@ personal-data hits — all masked as stored; or the attachment and its hits) are
 new run (``Store.copy_documents``) and its stored links are followed as if it had been parsed
 again, so only what this crawl reaches is reused: a page no longer linked drops out.
 
-Never answered from the store: list, datastore and hub pages and start pages (they get no
-``page_validators`` row: freshness lives there, and their relative dates such as 3天前 depend on
-the day), pages that were not a 200, and every document a finding of that run points at (its
+Never answered from the store, always asked for: list, datastore and hub pages (freshness lives
+there: they are revalidated, and a 304 means the same body, hence the same entries), start pages
+and pages whose dates depend on the day they are read (3天前, or 03-05 without a year:
+``depends_on_the_day``; these two get no ``page_validators`` row, so they are downloaded every
+time), pages that were not a 200, and every document a finding of that run points at (its
 ``url``), so the re-crawl that verifies rectification (复查) always reads the page again.
 """
 from __future__ import annotations
@@ -34,12 +36,13 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 from sqlalchemy import and_, select
 
+from crawler.extract.lists import HAS_YEAR
 from crawler.items import PageItem
 from crawler.resume import stored_page, stored_pages
 from govaudit.config import Config
 from govaudit.store import Store, attachments, findings, page_validators, pages, runs
 
-#: Pages always downloaded again (never given validators).
+#: Pages never answered from the store: always asked for (with validators when they have them).
 ALWAYS_FETCHED = ("list", "datastore", "hub")
 CONDITIONAL = (b"If-None-Match", b"If-Modified-Since")
 #: Request meta: the depth of the stored page a request was found on (``StoredDepth``).
@@ -86,6 +89,16 @@ def validators(url: str, response: Response, known: tuple | None = None) -> Vali
     return ValidatorItem(url, etag, modified, datetime.now(timezone.utc))
 
 
+def depends_on_the_day(item: PageItem) -> bool:
+    """Whether the same body read on another day would give other facts: a relative date (3天前,
+    昨天) or one without a year (03-05, whose year is the latest that is not in the future). Such
+    a page gets no validators, so every crawl downloads and reads it again; any other page's facts
+    follow from its body alone, so a 304 may reuse them."""
+    dated = [(e.date_source, e.raw_date) for e in (*item.entries, *item.hub_entries)]
+    dated += [(item.published_source, item.published_raw), ("written" if item.written else None, item.written_raw)]
+    return any(source == "relative" or (raw and not HAS_YEAR.search(raw)) for source, raw in dated if source)
+
+
 def is_revalidation(response: Response) -> bool:
     """A 304 answer to a request that carried our validators."""
     request = response.request
@@ -115,16 +128,16 @@ class Revalidator:
         self.now = datetime.now(timezone.utc)
         v = page_validators
         with store.engine.connect() as conn:
-            rows = conn.execute(select(v.c.url, v.c.etag, v.c.last_modified, v.c.verified_at, pages.c.depth)
+            rows = conn.execute(select(v.c.url, v.c.etag, v.c.last_modified, v.c.verified_at, pages.c.depth, pages.c.kind)
                                 .select_from(v.outerjoin(pages, and_(pages.c.run_id == v.c.run_id, pages.c.url == v.c.url)))
                                 .where(v.c.run_id == run_id).order_by(pages.c.fetched_at, v.c.url)).all()
             flagged = set(conn.execute(select(findings.c.url).where(findings.c.run_id == run_id,
                                                                     findings.c.url.is_not(None))).scalars())
-        self.known = {url: (etag, modified, _aware(verified)) for url, etag, modified, verified, _depth in rows}
+        self.known = {url: (etag, modified, _aware(verified)) for url, etag, modified, verified, _depth, _kind in rows}
         #: URL -> the depth it was stored at (None: an attachment), for documents not due yet
         self.trusted: dict[str, int | None] = {} if revalidate_after_days <= 0 else {
-            url: depth for url, _etag, _modified, verified, depth in rows
-            if url not in flagged and verified is not None
+            url: depth for url, _etag, _modified, verified, depth, kind in rows
+            if url not in flagged and verified is not None and kind not in ALWAYS_FETCHED
             and self.now - _aware(verified) < due_after(url, revalidate_after_days)}
         self.reader = ReadAhead(store, run_id, [url for url, depth in self.trusted.items() if depth is not None])
 

@@ -401,7 +401,8 @@ def _entries_of(el, base: str, ref: date) -> list[ListEntry]:
 # ---------------------------------------------------------------- year context
 
 _YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?|年\s*\d{1,2}\s*月份?)?\s*[:：]?\s*$")
-_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+#: A four-digit year in a raw date; a date without one takes its year from the crawl date.
+HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 class _YearContext:
@@ -434,7 +435,7 @@ class _YearContext:
 
     def apply(self, entry: ListEntry) -> ListEntry:
         raw = entry.raw_date or ""
-        if entry.date is None or entry.date_source != "list" or _HAS_YEAR.search(raw):
+        if entry.date is None or entry.date_source != "list" or HAS_YEAR.search(raw):
             return entry
         year = self.year or self._heading_year()
         if year and year != entry.date.year:

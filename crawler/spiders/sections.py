@@ -25,7 +25,8 @@ from crawler.extract.encoding import charset_mismatch, looks_binary
 from crawler.extract.model import PageFacts
 from crawler.extract.page import extract_page
 from crawler.extract.privacy import find_personal_data, mask_text
-from crawler.incremental import ALWAYS_FETCHED, STORED_DEPTH, ReusedBatch, Revalidator, is_revalidation, validators
+from crawler.incremental import (STORED_DEPTH, ReusedBatch, Revalidator, depends_on_the_day, is_revalidation,
+                                 validators)
 from crawler.items import AttachmentItem, EntryRow, HubRow, LinkRow, LogItem, PageItem
 from crawler.linkcheck import DOWNLOADED_EXTS, LinkChecker, install as install_linkcheck, page_answer
 from crawler.middlewares import RedirectLoop, failure_text
@@ -261,7 +262,7 @@ class SectionsSpider(scrapy.Spider):
             yield LogItem("INFO", item.url, mismatch)
         self._fill(item, facts)
         yield item
-        if response.status == 200 and item.kind not in ALWAYS_FETCHED and not response.meta.get("start"):
+        if response.status == 200 and not response.meta.get("start") and not depends_on_the_day(item):
             yield validators(item.url, response)    # for the next crawl's reuse (crawler.incremental)
         yield from self._reuse(self._follow(item, facts.attachments, response.meta))
         if not response.meta.get("reference"):

@@ -2,8 +2,10 @@
 ConditionalServer (ETag, Last-Modified, 304) on 127.0.0.1, all in one store:
 
 0. first crawl: everything downloaded;
-1. unchanged re-crawl: only list pages and the homepage reach the server; the other documents are
-   answered from the store (not due yet), and the run's facts equal the first's;
+1. unchanged re-crawl: only list pages and the homepage reach the server — revalidated (304), except
+   the homepage and one list page whose dates carry no year (the crawl date decides their year, so
+   they are downloaded every time); the other documents are answered from the store (not due
+   yet), and the run's facts equal the first's;
 2. after two articles changed on the site, one of them named by a finding of the audit of run 1:
    every article a finding names is asked for again (the 复查), and the changed one's facts change;
    the other changed article is not due yet, so the run keeps its old facts — the documented
@@ -12,6 +14,7 @@ ConditionalServer (ETag, Last-Modified, 304) on 127.0.0.1, all in one store:
    so all are revalidated — 304s, and a 200 for the changed article, whose facts now change;
 4. --full: everything downloaded again, same facts as run 3.
 """
+import re
 import sqlite3
 import sys
 from collections import Counter
@@ -69,6 +72,9 @@ def crawls(tmp_path_factory):
     work = tmp_path_factory.mktemp("incremental")
     root = work / "portal"
     portal_gen.generate(root, PAGES)
+    yearless = sorted(root.glob("*/index.html"))[0]        # a list showing 03-05 instead of 2026-03-05
+    yearless.write_text(re.sub(r"<span>\d{4}-(\d\d-\d\d)</span>", r"<span>\1</span>",
+                               yearless.read_text(encoding="utf-8")), encoding="utf-8")
     db = work / "store.db"
     out = {"db": db, "answers": [], "runs": [], "verified": []}
     with incremental_bench.ConditionalServer(root) as server:
@@ -94,6 +100,7 @@ def crawls(tmp_path_factory):
             out["verified"].append(dict(sql(db, "SELECT url, verified_at FROM page_validators WHERE run_id = ?",
                                             out["runs"][-1])))
         out["start"] = server.base + "/index.html"
+        out["yearless"] = server.base + "/" + yearless.relative_to(root).as_posix()
     kind = [c.strip() for c in FACTS["pages"].split(",")].index("kind")
     out["always"] = {url for url, row in page_rows(db, out["runs"][0]).items()
                      if row[kind] in ("list", "hub", "datastore")} | {out["start"]}
@@ -105,8 +112,17 @@ def test_first_crawl_downloads_everything(crawls):
 
 
 def test_unchanged_recrawl_asks_only_for_list_pages_and_the_homepage(crawls):
-    assert 0 < len(crawls["always"]) < PAGES / 2
-    assert crawls["answers"][1] == Counter({200: len(crawls["always"])})
+    assert 0 < len(crawls["always"]) < PAGES / 2 and crawls["yearless"] in crawls["always"]
+    # downloaded: the homepage and the list without years; revalidated: every other list page
+    assert crawls["answers"][1] == Counter({200: 2, 304: len(crawls["always"]) - 2})
+
+
+def test_a_list_whose_dates_lack_a_year_is_read_again_with_the_right_year(crawls):
+    db, runs = crawls["db"], crawls["runs"]
+    validated = {url for (url,) in sql(db, "SELECT url FROM page_validators WHERE run_id = ?", runs[0])}
+    assert crawls["yearless"] not in validated and crawls["always"] - {crawls["start"], crawls["yearless"]} <= validated
+    dates = sql(db, "SELECT date FROM list_items WHERE run_id = ? AND page_url = ?", runs[1], crawls["yearless"])
+    assert dates and all(d.startswith("20") for (d,) in dates)
 
 
 def test_unchanged_recrawl_stores_the_same_facts(crawls):
@@ -119,7 +135,7 @@ def test_unchanged_recrawl_stores_the_same_facts(crawls):
 
 def test_a_page_named_by_a_finding_is_read_again(crawls):
     # every article a finding names is asked for: the revised one downloaded, the others confirmed
-    assert crawls["answers"][2] == Counter({200: len(crawls["always"]) + 1, 304: len(crawls["named"]) - 1})
+    assert crawls["answers"][2] == Counter({200: 2 + 1, 304: len(crawls["always"]) - 2 + len(crawls["named"]) - 1})
     before, after = page_rows(crawls["db"], crawls["runs"][1]), page_rows(crawls["db"], crawls["runs"][2])
     assert "（修订）" in after[crawls["flagged"]][TEXT] and "（修订）" not in before[crawls["flagged"]][TEXT]
     # the other changed article is not due: this run keeps what the store knew
@@ -128,7 +144,7 @@ def test_a_page_named_by_a_finding_is_read_again(crawls):
 
 
 def test_documents_due_are_revalidated_and_a_changed_one_downloaded(crawls):
-    assert crawls["answers"][3] == Counter({200: len(crawls["always"]) + 1, 304: PAGES - len(crawls["always"]) - 1})
+    assert crawls["answers"][3] == Counter({200: 2 + 1, 304: PAGES - 3})
     before, after = page_rows(crawls["db"], crawls["runs"][2]), page_rows(crawls["db"], crawls["runs"][3])
     assert "（修订）" in after[crawls["changed"]][TEXT]
     assert after[crawls["untouched"]] == before[crawls["untouched"]]       # decoy: revalidated, same facts
@@ -144,12 +160,14 @@ def test_reusable_documents_keep_when_they_were_last_verified(crawls):
     db, runs = crawls["db"], crawls["runs"]
     kinds = dict(sql(db, "SELECT p.kind, count(*) FROM page_validators v JOIN pages p "
                          "ON p.run_id = v.run_id AND p.url = v.url WHERE v.run_id = ? GROUP BY p.kind", runs[1]))
-    assert kinds and not set(kinds) & {"list", "hub", "datastore"}
+    assert kinds.get("article") and kinds.get("list")        # list pages are revalidated, never answered blindly
     verified = crawls["verified"]
-    assert verified[1] == verified[0]                                    # answered from the store: carried over
+    lists = crawls["always"] & set(verified[0])
+    assert {u: t for u, t in verified[1].items() if u not in lists} == {u: t for u, t in verified[0].items() if u not in lists}
+    assert lists and all(verified[1][u] > verified[0][u] for u in lists)      # list pages: revalidated (304)
     assert verified[2][crawls["flagged"]] > verified[1][crawls["flagged"]]     # read again
     assert all(verified[2][url] > verified[1][url] for url in crawls["named"])
-    assert verified[2][crawls["untouched"]] == verified[1][crawls["untouched"]]
+    assert verified[2][crawls["untouched"]] == verified[1][crawls["untouched"]]     # answered from the store: carried over
     assert all(verified[3][url] > verified[2][url] for url in verified[3])  # all revalidated a month later
 
 

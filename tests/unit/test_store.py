@@ -34,6 +34,10 @@ def test_plain_postgresql_url_uses_psycopg():
     assert engine_url("sqlite:///x.db").drivername == "sqlite"
 
 
+def test_the_head_constant_is_the_newest_revision():
+    assert migrations.HEAD == migrations.head()
+
+
 def test_a_new_store_is_migrated_to_head_and_matches_the_tables(store_url):
     Store(store_url)
     assert revision(store_url) == [migrations.head()]
