@@ -127,10 +127,10 @@ def owned_pages(scope: Scope, urls: list[str]) -> dict[int, tuple[str, str]]:
 
 def template_blocks(graph: Graph, owned: dict[int, tuple[str, str]], references: set[int]) -> set[int]:
     """Blocks of anchors shared by owned pages of ≥2 sections or present on a host-root reference page."""
-    sites = sorted({site for site, _how in owned.values()})
+    code = {site: i for i, site in enumerate(sorted({site for site, _how in owned.values()}))}
     owner = np.full(len(graph.urls), -1, np.int32)
     for i, (site, _how) in owned.items():
-        owner[i] = sites.index(site)
+        owner[i] = code[site]
     src = graph.sources()
     anchor = (graph.block != 0) & (graph.flags & NEXT == 0)
     shared = set(np.unique(graph.block[anchor & np.isin(src, list(references))]).tolist())

@@ -146,6 +146,11 @@ class Revalidator:
         run_id = previous_run(store, config, current)
         return cls(store, run_id, config.politeness.revalidate_after_days) if run_id is not None else None
 
+    def answers(self, url: str, attachment: bool) -> bool:
+        """Whether the store answers a request for `url`: trusted (not due), and the same kind of
+        document as stored — a page (stored with its depth) or an attachment (stored without)."""
+        return url in self.trusted and (self.trusted[url] is None) == attachment
+
     def headers(self, url: str) -> dict[str, str] | None:
         known = self.known.get(url)
         if known is None:

@@ -292,9 +292,10 @@ class SectionsSpider(scrapy.Spider):
             answered = [r for r in wave if self._answerable(r)]
             stored = self.revalidator.stored_pages(
                 [r.url for r in answered if r.callback != self.parse_attachment]) if answered else {}
+            answered_ids = {id(r) for r in answered}
             found = []
             for request in wave:
-                if not self._answerable(request):
+                if id(request) not in answered_ids:
                     yield request
                 elif request.url in stored:
                     yield from self._from_store(stored[request.url], request, found, reused)
@@ -306,10 +307,8 @@ class SectionsSpider(scrapy.Spider):
                 reused = []
 
     def _answerable(self, request: scrapy.Request) -> bool:
-        """Trusted (not due), and the same kind of document as stored: a page (stored with its depth)
-        or an attachment (stored without)."""
-        trusted = self.revalidator.trusted if self.revalidator else {}
-        return request.url in trusted and (trusted[request.url] is None) == (request.callback == self.parse_attachment)
+        return self.revalidator is not None and self.revalidator.answers(
+            request.url, attachment=request.callback == self.parse_attachment)
 
     def _from_store(self, page: PageItem, request: scrapy.Request, found: list, reused: list):
         """Reuse a stored page at the depth it was stored at: its rows go to `reused`, the requests

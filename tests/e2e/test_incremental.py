@@ -36,23 +36,6 @@ COMPARED = {table: cols for table, cols in FACTS.items() if table not in ("probe
 TEXT = [c.strip() for c in FACTS["pages"].split(",")].index("text")
 
 
-def facts(db: Path, run: int) -> dict[str, Counter]:
-    con = sqlite3.connect(db)
-    try:
-        return {table: Counter(con.execute(f"SELECT {cols} FROM {table} WHERE run_id = ?", (run,)))  # noqa: S608
-                for table, cols in COMPARED.items()}
-    finally:
-        con.close()
-
-
-def page_rows(db: Path, run: int) -> dict[str, tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return {row[0]: row for row in con.execute(f"SELECT {FACTS['pages']} FROM pages WHERE run_id = ?", (run,))}
-    finally:
-        con.close()
-
-
 def sql(db: Path, query: str, *args) -> list[tuple]:
     con = sqlite3.connect(db)
     try:
@@ -60,6 +43,15 @@ def sql(db: Path, query: str, *args) -> list[tuple]:
             return con.execute(query, args).fetchall()
     finally:
         con.close()
+
+
+def facts(db: Path, run: int) -> dict[str, Counter]:
+    return {table: Counter(sql(db, f"SELECT {cols} FROM {table} WHERE run_id = ?", run))  # noqa: S608
+            for table, cols in COMPARED.items()}
+
+
+def page_rows(db: Path, run: int) -> dict[str, tuple]:
+    return {row[0]: row for row in sql(db, f"SELECT {FACTS['pages']} FROM pages WHERE run_id = ?", run)}
 
 
 def revise(path: Path) -> None:
