@@ -17,8 +17,10 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from .local_http import QuietHandler
 
 HUGE_BYTES = 50_000_000
 BOMB_BYTES = 100_000_000          # declared uncompressed size of each zip-bomb member
@@ -110,22 +112,9 @@ class PortalState:
             return self.counts[key]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     state: PortalState
     protocol_version = "HTTP/1.0"     # a body without Content-Length ends with the connection
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", headers=()) -> None:
-        self.send_response(status)
-        if ctype:
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in headers:
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def reset(self) -> None:
         """Hang up with a TCP RST (SO_LINGER 0) instead of a FIN."""

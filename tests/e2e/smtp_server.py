@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import ssl
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from .local_http import unused_port
 
 USER, PASSWORD, PASSWORD_ENV = "gkb", "s3cret-Pa55", "GOVAUDIT_TEST_SMTP_PASSWORD"
 
@@ -66,16 +67,10 @@ def _authenticator(server: Server):
     return check
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def smtp_server(mode: str, tmp_path: Path):
     """Start an SMTP server: mode is plain | starttls | ssl."""
-    port = _free_port()
+    port = unused_port()
     server = Server(port, {"host": "127.0.0.1", "port": port, "from": "青溪区政务公开办 <gkb@qingxi.example>",
                            "security": "none" if mode == "plain" else mode, "timeout": 10})
     kwargs: dict = {}

@@ -7,12 +7,13 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from govaudit.demo import DemoPortal, demo_config
+from .local_http import QuietHandler
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent / "govaudit"
@@ -22,18 +23,7 @@ LINKS = ["/slow.html", "/binary.html", "/broken.html", "/error500.html", "/loop.
          "/missing.html", "/files/a.xlsx", "/files/b.pdf", "/gbk.html"]
 
 
-class Hostile(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, body, ctype="text/html; charset=utf-8", headers=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in headers:
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+class Hostile(QuietHandler):
 
     def do_GET(self):
         path = self.path

@@ -19,16 +19,11 @@ from govaudit.demo import DemoPortal
 from govaudit.demo.config import demo_config
 from govaudit.store import Store, columns, link_checks, list_items, page_sites, pages
 from .govaudit_cli import BIN, cli
+from .local_http import unused_port
 
 pytestmark = pytest.mark.e2e
 VOLATILE = {"id", "run_id", "fetched_at", "checked_at", "response_ms", "depth"}
 TABLES = (pages, list_items, columns, page_sites, link_checks)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -36,7 +31,7 @@ def redis_url(tmp_path):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: run scripts/system-deps.sh (Debian package redis-server)")
-    port = free_port()
+    port = unused_port()
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}/0"

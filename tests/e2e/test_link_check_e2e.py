@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .local_http import unused_port
+
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent / "govaudit"
 TIMEOUT = 2          # politeness.timeout of the crawl
@@ -166,14 +168,6 @@ def external_routes(h, method, path):
     return h.send(404, b"<html>404</html>", head=head)
 
 
-def closed_port() -> int:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 def portal_routes(ext: str, dead_host: str):
     footer = " ".join(f"<a href='{url}'>{text}</a>" for url, text in [
         ("/missing.html", "机构设置"), ("/error500.html", "办事指南"), ("/files/gone.zip", "资料下载"),
@@ -207,7 +201,7 @@ def portal_routes(ext: str, dead_host: str):
 def sites():
     ext_rec, portal_rec = Recorder(), Recorder()
     ext_server, ext = serve(ext_rec, external_routes)
-    dead_host = f"http://127.0.0.1:{closed_port()}"
+    dead_host = f"http://127.0.0.1:{unused_port()}"
     holder = {}
     portal_server, portal = serve(portal_rec, lambda h, m, p: holder["routes"](h, m, p))
     holder["routes"] = portal_routes(ext, dead_host)

@@ -4,7 +4,6 @@ a closed port), then a crawl (whose own homepage fetches are probes too) and an 
 Real HTTP on 127.0.0.1, real SQLite, the real CLI. The crawl's hub entries and badges are
 checked on the way (homepage_stale, identity's badge field)."""
 import json
-import socket
 import sqlite3
 import threading
 import time
@@ -14,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from .govaudit_cli import cli
+from .local_http import unused_port
 
 pytestmark = pytest.mark.e2e
 AS_OF = date(2026, 11, 20)          # fixed, like the demo's: probes are judged by the run's end, not by this
@@ -89,19 +89,11 @@ def serve(role):
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def closed_port() -> int:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 @pytest.fixture
 def portals():
     servers = {role: serve(role) for role in ("ok", "down", "slow", "moved")}
     urls = {role: url for role, (_server, url) in servers.items()}
-    urls["gone"] = f"http://127.0.0.1:{closed_port()}"
+    urls["gone"] = f"http://127.0.0.1:{unused_port()}"
     yield urls
     for server, _url in servers.values():
         server.shutdown()
